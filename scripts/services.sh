@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# Start / stop the loopback services the tests talk to.
+#
+#   scripts/services.sh up|down|status [STATE_DIR]      (STATE_DIR default: <repo>/.run/services)
+#
+#   pcscd         vpcd readers "Virtual PCD 00 00" (tcp 35963) and "Virtual PCD 00 01" (tcp 35964);
+#                 started only if no pcscd runs yet, and then only stopped by `down` if we started it
+#   OCSP          http://127.0.0.1:8881/ citizen-ca, :8882 resident-ca, :8883 mobile-id-ca
+#                 (openssl ocsp over test-vectors/pki/db/<ca>/index.txt, signed by <ca>-ocsp)
+#   TSA           http://127.0.0.1:8889/ RFC 3161 (scripts/tsa_server.py around openssl ts -reply)
+#
+# Every process we start is recorded as STATE_DIR/<name>.pid and stopped by that PID (SIGTERM).
+# Logs: STATE_DIR/<name>.log. KNIK_PKI_DIR overrides the PKI directory (default test-vectors/pki).
+set -euo pipefail
+
+SCRIPTS=$(dirname "$(realpath "$0")")
+ROOT=$(dirname "$SCRIPTS")
+CMD=${1:-}
+STATE=$(realpath -m "${2:-$ROOT/.run/services}")
+PKI=$(realpath -m "${KNIK_PKI_DIR:-$ROOT/test-vectors/pki}")
+
+OCSP_CAS=(citizen-ca resident-ca mobile-id-ca)
+declare -A OCSP_PORT=([citizen-ca]=8881 [resident-ca]=8882 [mobile-id-ca]=8883)
+TSA_PORT=8889
+VPCD_PORTS=(35963 35964)
+
+usage() { echo "usage: $0 up|down|status [STATE_DIR]" >&2; exit 2; }
+
+listening() { ss -ltnH "sport = :$1" 2>/dev/null | grep -q .; }
+
+# Wait until a TCP port listens, by asking the kernel (ss), never by connecting: a connection to a
+# vpcd port would be taken for a card.
+wait_port() { # port pid name
+  for _ in $(seq 200); do
+    listening "$1" && return 0
+    alive "$2" || { echo "$3 exited while starting; see $STATE/$3.log:" >&2; tail -5 "$STATE/$3.log" >&2; return 1; }
+    sleep 0.05
+  done
+  echo "$3: port $1 not listening after 10 s; see $STATE/$3.log" >&2
+  return 1
+}
+
+# A PID counts as alive if it exists and is not a zombie (nobody may reap our orphans here).
+alive() {
+  [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ] || return 1
+  local state
+  state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+  [ "$state" != Z ] && [ "$state" != X ]
+}
+
+# PID recorded for NAME if that process still runs the expected program, else empty.
+our_pid() { # name program
+  local f=$STATE/$1.pid pid
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  if alive "$pid" && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "$2"; then echo "$pid"; fi
+}
+
+# Live (non-zombie) pcscd processes, comma-separated; fails if there is none.
+live_pcscd() {
+  local pid out=()
+  for pid in $(pgrep -x pcscd || true); do alive "$pid" && out+=("$pid"); done
+  [ ${#out[@]} -gt 0 ] || return 1
+  local IFS=,
+  echo "${out[*]}"
+}
+
+program_of() { # name -> pattern of its command line
+  case $1 in
+    pcscd) echo pcscd ;;
+    ocsp-*) echo "openssl ocsp" ;;
+    tsa) echo tsa_server.py ;;
+  esac
+}
+
+start_ocsp() { # ca
+  local ca=$1 port=${OCSP_PORT[$1]} name=ocsp-$1 pid
+  pid=$(our_pid "$name" "openssl ocsp")
+  if [ -n "$pid" ]; then
+    printf '%-18s already running (pid %s) http://127.0.0.1:%s/\n' "$name" "$pid" "$port"; return 0
+  fi
+  if listening "$port"; then echo "$name: port $port is taken by another process" >&2; return 1; fi
+  # -port takes a number only and binds every address; -ndays 1 gives nextUpdate = now + 1 day;
+  # -rmd sha384 pairs the P-384 responder key with SHA-384 like the rest of the PKI.
+  (cd "$PKI" && exec openssl ocsp -index "db/$ca/index.txt" -port "$port" \
+      -rsigner "$ca-ocsp.pem" -rkey "$ca-ocsp.key" -CA "$ca.pem" -rmd sha384 -ndays 1) \
+    </dev/null >"$STATE/$name.log" 2>&1 &
+  pid=$!
+  echo "$pid" > "$STATE/$name.pid"
+  wait_port "$port" "$pid" "$name" || return 1
+  printf '%-18s pid %-7s http://127.0.0.1:%s/  (%s)\n' "$name" "$pid" "$port" "$ca"
+}
+
+start_tsa() {
+  local pid
+  pid=$(our_pid tsa tsa_server.py)
+  if [ -n "$pid" ]; then
+    printf '%-18s already running (pid %s) http://127.0.0.1:%s/\n' tsa "$pid" "$TSA_PORT"; return 0
+  fi
+  if listening "$TSA_PORT"; then echo "tsa: port $TSA_PORT is taken by another process" >&2; return 1; fi
+  # The serial file changes with every reply: keep it in the state dir, not in the source tree.
+  [ -f "$STATE/tsa.serial" ] || cp "$PKI/db/tsa/serial" "$STATE/tsa.serial"
+  KNIK_PKI_DIR=$PKI KNIK_TSA_SERIAL=$STATE/tsa.serial \
+    python3 "$SCRIPTS/tsa_server.py" "$TSA_PORT" "$PKI/tsa.cnf" </dev/null >"$STATE/tsa.log" 2>&1 &
+  pid=$!
+  echo "$pid" > "$STATE/tsa.pid"
+  wait_port "$TSA_PORT" "$pid" tsa || return 1
+  printf '%-18s pid %-7s http://127.0.0.1:%s/  (RFC 3161, Test AM TSA)\n' tsa "$pid" "$TSA_PORT"
+}
+
+start_pcscd() {
+  local pid
+  pid=$(our_pid pcscd pcscd)
+  if [ -n "$pid" ]; then
+    printf '%-18s already running (pid %s, started by us)\n' pcscd "$pid"; return 0
+  fi
+  rm -f "$STATE/pcscd.pid"
+  if pid=$(live_pcscd); then
+    # Someone else's daemon: use it, never stop it.
+    # It may have been started a moment ago: give its vpcd readers time to listen.
+    for _ in $(seq 200); do listening "${VPCD_PORTS[0]}" && break; sleep 0.05; done
+    listening "${VPCD_PORTS[0]}" \
+      || echo "warning: pcscd $pid has no vpcd reader on tcp ${VPCD_PORTS[0]}" >&2
+    printf '%-18s already running (pid %s, not ours: left alone by down)\n' pcscd "$pid"
+    return 0
+  fi
+  # No pcscd process exists, so socket/pid files left by a killed one are stale; they would make
+  # the new daemon refuse to start.
+  rm -f /run/pcscd/pcscd.comm /run/pcscd/pcscd.pid
+  pcscd -f -a </dev/null >"$STATE/pcscd.log" 2>&1 &
+  pid=$!
+  echo "$pid" > "$STATE/pcscd.pid"
+  for p in "${VPCD_PORTS[@]}"; do wait_port "$p" "$pid" pcscd || return 1; done
+  printf '%-18s pid %-7s readers "Virtual PCD 00 00" (tcp %s), "Virtual PCD 00 01" (tcp %s)\n' \
+    pcscd "$pid" "${VPCD_PORTS[0]}" "${VPCD_PORTS[1]}"
+}
+
+stop() { # name
+  local name=$1 pid
+  pid=$(our_pid "$name" "$(program_of "$name")")
+  rm -f "$STATE/$name.pid"
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do alive "$pid" || break; sleep 0.05; done
+  if alive "$pid"; then
+    echo "$name (pid $pid) still running 5 s after SIGTERM" >&2
+    return 1
+  fi
+  printf '%-18s stopped (pid %s)\n' "$name" "$pid"
+}
+
+up() {
+  start_pcscd || return 1
+  for ca in "${OCSP_CAS[@]}"; do start_ocsp "$ca" || return 1; done
+  start_tsa
+}
+
+down() {
+  local rc=0 name
+  for name in tsa "${OCSP_CAS[@]/#/ocsp-}" pcscd; do stop "$name" || rc=1; done
+  return $rc
+}
+
+status() {
+  local name pid any=0
+  for name in pcscd "${OCSP_CAS[@]/#/ocsp-}" tsa; do
+    pid=$(our_pid "$name" "$(program_of "$name")")
+    if [ -n "$pid" ]; then printf '%-18s running (pid %s)\n' "$name" "$pid"; any=1
+    else printf '%-18s not started by us\n' "$name"; fi
+  done
+  if pid=$(live_pcscd) && [ -z "$(our_pid pcscd pcscd)" ]; then
+    printf '%-18s a pcscd not started by us runs (pid %s)\n' pcscd "$pid"
+  fi
+  echo "listening: $(ss -ltnH | awk '{print $4}' | grep -Eo ':(8881|8882|8883|8889|35963|35964)$' \
+    | sort -u | tr '\n' ' ')"
+  [ $any = 1 ]
+}
+
+case $CMD in
+  up)
+    for f in root.pem tsa.cnf db/tsa/serial "${OCSP_CAS[@]/%/-ocsp.pem}"; do
+      [ -e "$PKI/$f" ] || { echo "missing $PKI/$f: run test-vectors/pki/generate.sh" >&2; exit 1; }
+    done
+    mkdir -p "$STATE"
+    if ! up; then
+      echo "services.sh up failed; stopping what it started" >&2
+      down >&2 || true
+      exit 1
+    fi
+    ;;
+  down) [ -d "$STATE" ] || exit 0; down ;;
+  status) status ;;
+  *) usage ;;
+esac
