@@ -1,0 +1,101 @@
+//! The configuration file: defaults a citizen or an administrator sets once.
+//!
+//! `$XDG_CONFIG_HOME/knik/config.toml` (or `~/.config/knik/config.toml`, or `--config FILE`):
+//!
+//! ```toml
+//! [card]
+//! reader = "Virtual PCD 00 00"       # default reader
+//! pkcs11_module = "/usr/lib/libccpkip11.so"
+//! pin_source = "pinentry"            # auto | terminal | pinentry | stdin | env
+//! profiles = ["/etc/knik/profiles/am-eid-2027.toml"]   # extra card profiles (data)
+//!
+//! [pki]
+//! policies = "/etc/knik/policies.toml"   # certificate policy → document kind
+//! ```
+
+use crate::error::CliError;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The whole file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `[card]`
+    #[serde(default)]
+    pub card: CardConfig,
+    /// `[pki]`
+    #[serde(default)]
+    pub pki: PkiConfig,
+}
+
+/// `[card]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardConfig {
+    /// Default reader name.
+    pub reader: Option<String>,
+    /// PKCS#11 module for the 2012–2023 cards.
+    pub pkcs11_module: Option<PathBuf>,
+    /// Default PIN source.
+    pub pin_source: Option<String>,
+    /// Extra card profile files.
+    #[serde(default)]
+    pub profiles: Vec<PathBuf>,
+}
+
+/// `[pki]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PkiConfig {
+    /// Policy OID → document kind mapping file.
+    pub policies: Option<PathBuf>,
+}
+
+impl Config {
+    /// Loads `explicit` (which must exist) or the default file (which may be missing).
+    pub fn load(explicit: Option<&Path>) -> Result<Config, CliError> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => match default_path() {
+                Some(p) if p.exists() => p,
+                _ => return Ok(Config::default()),
+            },
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| CliError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        toml::from_str(&text).map_err(|e| CliError::Config(format!("{}: {e}", path.display())))
+    }
+}
+
+fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("knik").join("config.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_an_error_not_a_guess() {
+        let e = toml::from_str::<Config>("[card]\nreadr = \"x\"\n").unwrap_err();
+        assert!(e.to_string().contains("readr"));
+    }
+
+    #[test]
+    fn full_file_parses() {
+        let c: Config = toml::from_str(
+            "[card]\nreader = \"R\"\npkcs11_module = \"/m.so\"\npin_source = \"env\"\n\
+             profiles = [\"/p.toml\"]\n[pki]\npolicies = \"/pol.toml\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.card.reader.as_deref(), Some("R"));
+        assert_eq!(c.card.profiles.len(), 1);
+        assert!(c.pki.policies.is_some());
+    }
+}

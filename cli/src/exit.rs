@@ -1,0 +1,42 @@
+//! Exit codes of `knik`, documented in docs/cli.md. They never change meaning.
+
+use knik_card::Error as CardError;
+
+/// Success.
+pub const OK: u8 = 0;
+/// Something unexpected: a bug, or an I/O error outside the card.
+pub const FAILURE: u8 = 1;
+/// The command line was wrong (clap uses 2 as well).
+pub const USAGE: u8 = 2;
+/// The environment is not ready: no PC/SC service, no reader, no card, no PKCS#11 module.
+pub const NOT_READY: u8 = 3;
+/// The card is not one knik supports.
+pub const UNSUPPORTED_CARD: u8 = 4;
+/// A PIN was wrong, malformed or not accepted.
+pub const WRONG_PIN: u8 = 5;
+/// A PIN is blocked.
+pub const PIN_BLOCKED: u8 = 6;
+/// The user cancelled.
+pub const CANCELLED: u8 = 7;
+/// The card was removed, did not answer, or answered something unexpected.
+pub const CARD_ERROR: u8 = 8;
+
+/// The exit code for a card-layer error.
+pub fn for_card_error(e: &CardError) -> u8 {
+    match e {
+        CardError::ServiceUnavailable
+        | CardError::NoReaders
+        | CardError::NoCard(_)
+        | CardError::ReaderNotFound(_)
+        | CardError::Pkcs11Module(_)
+        | CardError::PinSourceUnavailable { .. } => NOT_READY,
+        CardError::UnsupportedCard { .. } => UNSUPPORTED_CARD,
+        CardError::WrongPin { .. }
+        | CardError::PinFormat { .. }
+        | CardError::PinNotAccepted { .. } => WRONG_PIN,
+        CardError::PinBlocked { .. } => PIN_BLOCKED,
+        CardError::PinEntryCancelled => CANCELLED,
+        CardError::InvalidArgument(_) => USAGE,
+        _ => CARD_ERROR,
+    }
+}

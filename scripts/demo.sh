@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# knik's main job on the embedded default, on a fresh Debian 12 machine:
+# installs what is missing, builds knik, starts pcscd with the virtual readers, puts the virtual
+# citizen ID card in "Virtual PCD 00 00" and the virtual residence card in "Virtual PCD 00 01",
+# and shows the readers, the cards and the holders' identities with `knik card list/info`.
+# Everything it started is stopped at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+scripts/install-deps.sh
+echo "==> building knik and the virtual card"
+cargo build --locked -q -p knik-cli -p knik-card-sim
+KNIK="$ROOT/target/debug/knik"
+SIM="$ROOT/target/debug/knik-card-sim"
+
+# The same state directory as a plain `scripts/services.sh up`: services a developer already
+# runs are reused and left running.
+STATE="$ROOT/.run/services"
+ours=1
+ss -ltn | grep -q ':8881 ' && ours=0
+scripts/services.sh up "$STATE" >/dev/null
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ "$ours" = 1 ] && scripts/services.sh down "$STATE" >/dev/null
+  true
+}
+trap cleanup EXIT
+
+"$SIM" --card test-vectors/cards/citizen.toml --port 35963 2>"$STATE/citizen-card.log" &
+pids+=($!)
+"$SIM" --card test-vectors/cards/resident.toml --port 35964 2>"$STATE/resident-card.log" &
+pids+=($!)
+for _ in $(seq 100); do
+  [ "$("$KNIK" card list --json 2>/dev/null | grep -c '"card_present": *true')" -ge 2 ] && break
+  sleep 0.1
+done
+
+echo; echo "\$ knik card list"
+"$KNIK" card list
+echo; echo "\$ knik card info --reader 'Virtual PCD 00 00'"
+"$KNIK" card info --reader "Virtual PCD 00 00"
+echo; echo "\$ knik card info --reader 'Virtual PCD 00 01'"
+"$KNIK" card info --reader "Virtual PCD 00 01"
