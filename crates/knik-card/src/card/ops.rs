@@ -321,24 +321,6 @@ fn require(proof: &Verified<'_>, kind: PinKind) -> Result<()> {
     Ok(())
 }
 
-/// DigestInfo prefixes (RFC 8017 §9.2 note 1) for RSA keys, which sign PKCS#1 v1.5 blocks.
-fn digest_info_prefix(hash: HashAlgorithm) -> &'static [u8] {
-    match hash {
-        HashAlgorithm::Sha256 => &[
-            0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x01, 0x05, 0x00, 0x04, 0x20,
-        ],
-        HashAlgorithm::Sha384 => &[
-            0x30, 0x41, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x02, 0x05, 0x00, 0x04, 0x30,
-        ],
-        HashAlgorithm::Sha512 => &[
-            0x30, 0x51, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x03, 0x05, 0x00, 0x04, 0x40,
-        ],
-    }
-}
-
 /// What the card is handed to sign: for EC keys the digest left-padded with zeros or truncated
 /// to the curve size (FIPS 186-5 §6.4: the leftmost bits are used), for RSA keys the DigestInfo.
 /// The digest length must match `hash`.
@@ -362,7 +344,7 @@ pub fn signing_input(key: &KeySpec, hash: HashAlgorithm, digest: &[u8]) -> Resul
             }
         }
         None => {
-            let mut v = digest_info_prefix(hash).to_vec();
+            let mut v = hash.digest_info_prefix().to_vec();
             v.extend_from_slice(digest);
             v
         }

@@ -94,24 +94,6 @@ impl Drop for LoggedIn {
     }
 }
 
-/// `DigestInfo` prefixes for PKCS#1 v1.5 signatures (RFC 8017 §9.2, note 1).
-fn digest_info_prefix(hash: HashAlgorithm) -> &'static [u8] {
-    match hash {
-        HashAlgorithm::Sha256 => &[
-            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x01, 0x05, 0x00, 0x04, 0x20,
-        ],
-        HashAlgorithm::Sha384 => &[
-            0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x02, 0x05, 0x00, 0x04, 0x30,
-        ],
-        HashAlgorithm::Sha512 => &[
-            0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x03, 0x05, 0x00, 0x04, 0x40,
-        ],
-    }
-}
-
 fn pss_params(hash: HashAlgorithm) -> Result<PkcsPssParams> {
     let (hash_alg, mgf) = match hash {
         HashAlgorithm::Sha256 => (MechanismType::SHA256, PkcsMgfType::MGF1_SHA256),
@@ -373,7 +355,7 @@ impl Pkcs11Token {
             }
             Some(t) if t == KeyType::RSA => match self.rsa_padding {
                 RsaPadding::Pkcs1v15 => {
-                    let mut data = digest_info_prefix(hash).to_vec();
+                    let mut data = hash.digest_info_prefix().to_vec();
                     data.extend_from_slice(digest);
                     (Mechanism::RsaPkcs, data, SignatureAlgorithm::RsaPkcs1v15)
                 }
@@ -541,7 +523,7 @@ mod tests {
             HashAlgorithm::Sha384,
             HashAlgorithm::Sha512,
         ] {
-            let p = digest_info_prefix(hash);
+            let p = hash.digest_info_prefix();
             // SEQUENCE length covers the prefix after its header plus the digest.
             assert_eq!(usize::from(p[1]), p.len() - 2 + hash.len());
             assert_eq!(usize::from(p[p.len() - 1]), hash.len());
