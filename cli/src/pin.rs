@@ -63,10 +63,45 @@ fn parse_kind(name: &str) -> Result<PinSourceKind, CliError> {
     })
 }
 
+/// Asks a PIN source for PINs of one card, naming the card the way its holder knows it.
+pub struct PinPrompt {
+    source: Box<dyn PinSource>,
+    profile: Option<Profile>,
+    card_label: String,
+}
+
+impl PinPrompt {
+    /// A prompt for the card with `profile` (None for PKCS#11) named `card_label`.
+    pub fn new(source: Box<dyn PinSource>, profile: Option<Profile>, card_label: String) -> Self {
+        PinPrompt {
+            source,
+            profile,
+            card_label,
+        }
+    }
+
+    /// One PIN for an operation on `kind` (see [`ask`]).
+    pub fn ask(
+        &mut self,
+        token: &mut dyn Token,
+        kind: PinKind,
+        purpose: PinPurpose,
+    ) -> Result<Pin, CliError> {
+        ask(
+            self.source.as_mut(),
+            token,
+            self.profile.as_ref(),
+            kind,
+            purpose,
+            &self.card_label,
+        )
+    }
+}
+
 /// Asks for `secret` (the PIN the source must supply) for an operation on `kind`, telling the
 /// source the tries left (read from the card first) and the profile's length rules. A blocked
 /// secret is reported without asking.
-pub fn ask(
+fn ask(
     source: &mut dyn PinSource,
     token: &mut dyn Token,
     profile: Option<&Profile>,

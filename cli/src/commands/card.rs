@@ -457,6 +457,13 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The PIN prompt for this card, from the PIN source the options choose.
+fn prompt(dev: &mut Device, global: &Global, config: &Config) -> Result<pin::PinPrompt, CliError> {
+    let source = pin::source(global.pin_source, config)?;
+    let label = card_label(dev, config);
+    Ok(pin::PinPrompt::new(source, dev.profile().cloned(), label))
+}
+
 /// "PETROSYAN ANI, citizen ID card" — how a PIN prompt names the card.
 fn card_label(dev: &mut Device, config: &Config) -> String {
     let policies = policies(config).unwrap_or_default();
@@ -504,20 +511,11 @@ fn pin_command(
         );
         return Ok(());
     }
-    let mut source = pin::source(global.pin_source, config)?;
-    let label = card_label(&mut dev, config);
-    let profile = dev.profile().cloned();
+    let mut prompt = prompt(&mut dev, global, config)?;
     let (kind, done) = match *cmd {
         PinCommand::Verify { which } => {
             let kind = which.into();
-            let p = pin::ask(
-                source.as_mut(),
-                dev.token(),
-                profile.as_ref(),
-                kind,
-                PinPurpose::Verify,
-                &label,
-            )?;
+            let p = prompt.ask(dev.token(), kind, PinPurpose::Verify)?;
             traced(&mut dev, global, "verify", |d| {
                 d.token().verify_pin(kind, &p)
             })?;
@@ -525,22 +523,8 @@ fn pin_command(
         }
         PinCommand::Change { which } => {
             let kind = which.into();
-            let current = pin::ask(
-                source.as_mut(),
-                dev.token(),
-                profile.as_ref(),
-                kind,
-                PinPurpose::ChangeCurrent,
-                &label,
-            )?;
-            let new = pin::ask(
-                source.as_mut(),
-                dev.token(),
-                profile.as_ref(),
-                kind,
-                PinPurpose::ChangeNew,
-                &label,
-            )?;
+            let current = prompt.ask(dev.token(), kind, PinPurpose::ChangeCurrent)?;
+            let new = prompt.ask(dev.token(), kind, PinPurpose::ChangeNew)?;
             if new == current {
                 return Err(knik_card::Error::PinNotAccepted {
                     kind,
@@ -555,22 +539,8 @@ fn pin_command(
         }
         PinCommand::Unblock { which } => {
             let kind = which.into();
-            let puk = pin::ask(
-                source.as_mut(),
-                dev.token(),
-                profile.as_ref(),
-                kind,
-                PinPurpose::Unblock,
-                &label,
-            )?;
-            let new = pin::ask(
-                source.as_mut(),
-                dev.token(),
-                profile.as_ref(),
-                kind,
-                PinPurpose::UnblockNew,
-                &label,
-            )?;
+            let puk = prompt.ask(dev.token(), kind, PinPurpose::Unblock)?;
+            let new = prompt.ask(dev.token(), kind, PinPurpose::UnblockNew)?;
             traced(&mut dev, global, "unblock", |d| {
                 d.token().unblock_pin(kind, &puk, &new)
             })?;
@@ -604,16 +574,10 @@ fn authenticate(
         None => random_challenge(),
     };
     let digest = knik_pki::HashAlgorithm::Sha384.digest(&message);
-    let mut source = pin::source(global.pin_source, config)?;
-    let label = card_label(&mut dev, config);
-    let profile = dev.profile().cloned();
-    let pin1 = pin::ask(
-        source.as_mut(),
+    let pin1 = prompt(&mut dev, global, config)?.ask(
         dev.token(),
-        profile.as_ref(),
         PinKind::Pin1,
         PinPurpose::Authenticate,
-        &label,
     )?;
     let started = Instant::now();
     let sig = traced(&mut dev, global, "authenticate", |d| {
