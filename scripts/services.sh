@@ -65,6 +65,21 @@ live_pcscd() {
   echo "${out[*]}"
 }
 
+listener_cmdline() { # port -> command line of the process listening on it, if we can see it
+  local pid
+  pid=$(ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n1 | cut -d= -f2)
+  [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null && echo " (pid $pid)"
+}
+
+# A port taken by the same kind of service (another state directory's, a developer's): use it
+# and leave it alone, as for pcscd.
+same_service_on() { # port pattern
+  local cmd
+  cmd=$(listener_cmdline "$1") || return 1
+  case $cmd in *"$2"*) echo "$cmd"; return 0 ;; esac
+  return 1
+}
+
 program_of() { # name -> pattern of its command line
   case $1 in
     pcscd) echo pcscd ;;
@@ -79,7 +94,12 @@ start_ocsp() { # ca
   if [ -n "$pid" ]; then
     printf '%-18s already running (pid %s) http://127.0.0.1:%s/\n' "$name" "$pid" "$port"; return 0
   fi
-  if listening "$port"; then echo "$name: port $port is taken by another process" >&2; return 1; fi
+  if listening "$port"; then
+    if other=$(same_service_on "$port" "openssl ocsp"); then
+      printf '%-18s already running, not ours: %s\n' "$name" "$other"; return 0
+    fi
+    echo "$name: port $port is taken by another process" >&2; return 1
+  fi
   # -port takes a number only and binds every address; -ndays 1 gives nextUpdate = now + 1 day;
   # -rmd sha384 pairs the P-384 responder key with SHA-384 like the rest of the PKI.
   (cd "$PKI" && exec openssl ocsp -index "db/$ca/index.txt" -port "$port" \
@@ -97,7 +117,12 @@ start_tsa() {
   if [ -n "$pid" ]; then
     printf '%-18s already running (pid %s) http://127.0.0.1:%s/\n' tsa "$pid" "$TSA_PORT"; return 0
   fi
-  if listening "$TSA_PORT"; then echo "tsa: port $TSA_PORT is taken by another process" >&2; return 1; fi
+  if listening "$TSA_PORT"; then
+    if other=$(same_service_on "$TSA_PORT" tsa_server.py); then
+      printf '%-18s already running, not ours: %s\n' tsa "$other"; return 0
+    fi
+    echo "tsa: port $TSA_PORT is taken by another process" >&2; return 1
+  fi
   # The serial file changes with every reply: keep it in the state dir, not in the source tree.
   [ -f "$STATE/tsa.serial" ] || cp "$PKI/db/tsa/serial" "$STATE/tsa.serial"
   KNIK_PKI_DIR=$PKI KNIK_TSA_SERIAL=$STATE/tsa.serial \
@@ -127,7 +152,10 @@ start_pcscd() {
   # No pcscd process exists, so socket/pid files left by a killed one are stale; they would make
   # the new daemon refuse to start.
   rm -f /run/pcscd/pcscd.comm /run/pcscd/pcscd.pid
-  pcscd -f -a </dev/null >"$STATE/pcscd.log" 2>&1 &
+  # -a (log every APDU) only on request: VERIFY commands carry PINs, which never go to a log.
+  local apdu_log=()
+  [ "${KNIK_PCSCD_APDU_LOG:-0}" = 1 ] && apdu_log=(-a)
+  pcscd -f "${apdu_log[@]}" </dev/null >"$STATE/pcscd.log" 2>&1 &
   pid=$!
   echo "$pid" > "$STATE/pcscd.pid"
   for p in "${VPCD_PORTS[@]}"; do wait_port "$p" "$pid" pcscd || return 1; done
