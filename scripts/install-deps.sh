@@ -3,12 +3,13 @@
 # all there already. Idempotent; safe to run before every test run.
 #   apt: pcscd + vsmartcard-vpcd (the virtual reader), libpcsclite-dev (the pcsc crate links it),
 #        opensc + pcsc-tools (independent PC/SC clients), softhsm2 (PKCS#11 token),
-#        openssl (test PKI, OCSP responder, time-stamp server), xmlsec1 + libxml2-utils (oracles)
+#        openssl (test PKI, OCSP responder, time-stamp server), xmlsec1 + libxml2-utils (oracles),
+#        redis-server (the e-service nonce store's tests start their own on loopback)
 #   rustup: the wasm32-unknown-unknown target (the pure crates must build for it)
 set -euo pipefail
 
 APT_PACKAGES=(pcscd vsmartcard-vpcd libpcsclite-dev pkgconf opensc pcsc-tools softhsm2 openssl
-  xmlsec1 libxml2-utils curl iproute2 python3)
+  xmlsec1 libxml2-utils curl iproute2 python3 redis-server)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
