@@ -262,3 +262,23 @@ fn certificates_read_in_short_chunks_without_extended_length() {
         c.last_operation_apdus()
     );
 }
+
+#[test]
+fn no_verified_pin_outlives_an_operation() {
+    let (mut c, shared) = host("citizen");
+    let digest = [7u8; 48];
+    c.verify_pin(PinKind::Pin1, &pin("1234")).unwrap();
+    assert!(
+        !shared.lock().unwrap().is_verified(PinKind::Pin1),
+        "PIN1 must not stay verified after `verify` (another program could use the auth key)"
+    );
+    c.authenticate(&pin("1234"), HashAlgorithm::Sha384, &digest)
+        .unwrap();
+    assert!(!shared.lock().unwrap().is_verified(PinKind::Pin1));
+    // An operation without a PIN does not reset the card (no needless ATR round trip), and
+    // a key operation right after it still needs the PIN.
+    c.pin_status(PinKind::Pin1).unwrap();
+    let raw_internal_authenticate = [&[0x00, 0x88, 0x00, 0x00, 48][..], &digest, &[0x00]].concat();
+    let answer = shared.lock().unwrap().process(&raw_internal_authenticate);
+    assert_ne!(&answer[answer.len() - 2..], &[0x90, 0x00]);
+}

@@ -10,10 +10,12 @@
 //! - every exchange is counted ([`Channel::exchanges`]) and optionally traced, with the data of
 //!   PIN-carrying commands shown as `**`.
 //!
-//! The transaction ends with `reset = false`: resetting the card after every operation would
-//! cost an ATR round trip and drop the state of other applications using the card; PIN2 is
-//! consumed by its signature anyway, and a caller who wants no verified PIN1 to survive asks
-//! for [`Channel::reset_on_end`].
+//! The transaction ends with a card reset when a PIN was presented in it (a VERIFY, CHANGE
+//! REFERENCE DATA or RESET RETRY COUNTER command), so that no verified PIN outlives the
+//! operation: otherwise any program sharing the reader could use the authentication key
+//! without knowing PIN1. Operations that present no PIN end without a reset, which would cost
+//! an ATR round trip and drop other applications' state for nothing. A caller can ask for a
+//! reset after every operation with [`Channel::reset_on_end`].
 
 use std::fmt;
 
@@ -69,6 +71,7 @@ pub struct Channel<'a> {
     exchanges: usize,
     open: bool,
     reset_on_end: bool,
+    pin_presented: bool,
 }
 
 impl<'a> Channel<'a> {
@@ -84,6 +87,7 @@ impl<'a> Channel<'a> {
             exchanges: 0,
             open: true,
             reset_on_end: false,
+            pin_presented: false,
         })
     }
 
@@ -153,6 +157,12 @@ impl<'a> Channel<'a> {
     /// with Le = xx, `61xx` by GET RESPONSE until the card has no more (at most
     /// [`MAX_GET_RESPONSE_ROUNDS`]). Any other status word is returned to the caller.
     pub fn transmit(&mut self, command: &Command) -> Result<Response> {
+        if matches!(
+            command.ins(),
+            Ins::Verify | Ins::ChangeReferenceData | Ins::ResetRetryCounter
+        ) {
+            self.pin_presented = true;
+        }
         let mut response = self.exchange(command)?;
         if let Some(le) = response.sw.correct_le() {
             response = self.exchange(&command.clone().with_le(le))?;
@@ -226,10 +236,19 @@ impl<'a> Channel<'a> {
         Ok(out)
     }
 
+    /// True when this transaction presented a PIN; it then ends with a card reset.
+    pub fn pin_presented(&self) -> bool {
+        self.pin_presented
+    }
+
+    fn must_reset(&self) -> bool {
+        self.reset_on_end || self.pin_presented
+    }
+
     /// Ends the transaction and reports whether that worked.
     pub fn finish(mut self) -> Result<()> {
         self.open = false;
-        self.transport.end_transaction(self.reset_on_end)?;
+        self.transport.end_transaction(self.must_reset())?;
         Ok(())
     }
 }
@@ -239,7 +258,7 @@ impl Drop for Channel<'_> {
         if self.open {
             // An operation failed half-way: release the card; a second failure (the card is
             // gone) has nothing to add to the first.
-            let _ = self.transport.end_transaction(self.reset_on_end);
+            let _ = self.transport.end_transaction(self.must_reset());
         }
     }
 }

@@ -8,8 +8,9 @@
 //!   characters checked before anything is sent, the retry counter read before a PIN is
 //!   presented, and no PIN sent to a blocked key.
 //!
-//! Transactions end without a card reset (see [`crate::channel`]); [`Card::reset_after_operation`]
-//! turns the reset on for callers who want no verified PIN1 to outlive an operation.
+//! A transaction that presented a PIN ends with a card reset, so no verified PIN outlives the
+//! operation (see [`crate::channel`]); [`Card::reset_after_operation`] resets after every
+//! operation.
 
 pub mod commands;
 pub mod ops;
@@ -142,7 +143,7 @@ impl<T: CardTransport> Card<T> {
         self
     }
 
-    /// Resets the card at the end of every operation (costs an ATR; drops verified PINs).
+    /// Resets the card at the end of every operation, not only those that presented a PIN.
     pub fn reset_after_operation(mut self, reset: bool) -> Card<T> {
         self.reset_on_end = reset;
         self
