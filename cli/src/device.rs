@@ -162,12 +162,28 @@ fn open_pkcs11(
             .iter()
             .find(|s| s.slot_description == name || s.label == name)
             .ok_or_else(|| CardError::ReaderNotFound(name.to_string()))?,
-        None => match slots.as_slice() {
-            [] => return Err(CardError::NoCard("any PKCS#11 slot".to_string()).into()),
-            [only] => only,
-            // Modules that expose one slot per PIN list the same card twice; open() joins them.
-            [first, ..] => first,
-        },
+        None => {
+            // Modules that expose one slot per PIN list one card several times (same serial);
+            // open() joins them. Different cards: ask, never guess whose PIN this is.
+            let first = slots
+                .first()
+                .ok_or_else(|| CardError::NoCard("any PKCS#11 slot".to_string()))?;
+            let others: Vec<_> = slots
+                .iter()
+                .filter(|s| !std::ptr::eq(*s, first) && !first.same_card(s))
+                .collect();
+            if !others.is_empty() {
+                return Err(CliError::Usage(format!(
+                    "several cards are inserted; choose one with --reader: {}",
+                    slots
+                        .iter()
+                        .map(|s| format!("{:?}", s.slot_description))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            first
+        }
     };
     let token = provider.open(slot)?;
     Ok(Device::Pkcs11 {

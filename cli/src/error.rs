@@ -39,7 +39,7 @@ impl CliError {
     /// Process exit code (docs/cli.md).
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Card(e) => exit::for_card_error(e),
+            CliError::Card(e) => exit::for_card_error(e.class()),
             CliError::Pki(_) | CliError::Io { .. } => exit::FAILURE,
             CliError::Config(_) | CliError::Usage(_) => exit::USAGE,
         }

@@ -1,12 +1,12 @@
 //! Exit codes of `knik`, documented in docs/cli.md. They never change meaning.
 
-use knik_card::Error as CardError;
+use knik_card::error::ErrorClass;
 
 /// Success.
 pub const OK: u8 = 0;
 /// Something unexpected: a bug, or an I/O error outside the card.
 pub const FAILURE: u8 = 1;
-/// The command line was wrong (clap uses 2 as well).
+/// The command line or the configuration was wrong (clap uses 2 as well).
 pub const USAGE: u8 = 2;
 /// The environment is not ready: no PC/SC service, no reader, no card, no PKCS#11 module.
 pub const NOT_READY: u8 = 3;
@@ -21,22 +21,15 @@ pub const CANCELLED: u8 = 7;
 /// The card was removed, did not answer, or answered something unexpected.
 pub const CARD_ERROR: u8 = 8;
 
-/// The exit code for a card-layer error.
-pub fn for_card_error(e: &CardError) -> u8 {
-    match e {
-        CardError::ServiceUnavailable
-        | CardError::NoReaders
-        | CardError::NoCard(_)
-        | CardError::ReaderNotFound(_)
-        | CardError::Pkcs11Module(_)
-        | CardError::PinSourceUnavailable { .. } => NOT_READY,
-        CardError::UnsupportedCard { .. } => UNSUPPORTED_CARD,
-        CardError::WrongPin { .. }
-        | CardError::PinFormat { .. }
-        | CardError::PinNotAccepted { .. } => WRONG_PIN,
-        CardError::PinBlocked { .. } => PIN_BLOCKED,
-        CardError::PinEntryCancelled => CANCELLED,
-        CardError::InvalidArgument(_) => USAGE,
-        _ => CARD_ERROR,
+/// The exit code for a card-layer error class (exhaustive: a new class must be placed here).
+pub fn for_card_error(class: ErrorClass) -> u8 {
+    match class {
+        ErrorClass::NotReady => NOT_READY,
+        ErrorClass::UnsupportedCard => UNSUPPORTED_CARD,
+        ErrorClass::WrongPin => WRONG_PIN,
+        ErrorClass::PinBlocked => PIN_BLOCKED,
+        ErrorClass::Cancelled => CANCELLED,
+        ErrorClass::Card => CARD_ERROR,
+        ErrorClass::Caller | ErrorClass::Configuration => USAGE,
     }
 }

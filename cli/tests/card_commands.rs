@@ -268,7 +268,17 @@ fn pin2_and_puk_change_and_change_back() {
             "{which} old value no longer works"
         );
     }
-    // Too short: refused before anything reaches the card (the counter stays at 3).
+    // Too short: refused before anything reaches the card (the counter does not move).
+    let pin2_left = |v: &Value| {
+        v["pins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["pin"] == "pin2")
+            .unwrap()["retries_left"]
+            .clone()
+    };
+    let before = pin2_left(&json(&knik(&["--json", "card", "pin", "status"], &[])));
     let o = knik(
         &[
             "--json",
@@ -282,6 +292,9 @@ fn pin2_and_puk_change_and_change_back() {
         &[("KNIK_PIN2", "12")],
     );
     assert_eq!(json(&o)["error"]["code"], "CARD_PIN_FORMAT");
+    assert_eq!(o.status.code(), Some(5));
+    let after = pin2_left(&json(&knik(&["--json", "card", "pin", "status"], &[])));
+    assert_eq!(before, after, "a malformed PIN never reaches the card");
 }
 
 #[test]
@@ -424,4 +437,38 @@ fn watch_reports_a_card_coming_and_going() {
         seen.iter().any(|v| v["event"] == "card-removed"),
         "events: {seen:?}"
     );
+}
+
+#[test]
+fn a_broken_profile_file_in_the_configuration_is_a_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("bad.toml");
+    std::fs::write(
+        &profile,
+        "id = \"x\"\nname = \"broken\"\nstatus = \"assumed\"\n[applications]\nmain = \"zz\"\n",
+    )
+    .unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[card]\nprofiles = [{:?}]\n", profile.display().to_string()),
+    )
+    .unwrap();
+    let o = knik(
+        &[
+            "--json",
+            "--config",
+            config.to_str().unwrap(),
+            "card",
+            "list",
+        ],
+        &[],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_eq!(json(&o)["error"]["code"], "CARD_PROFILE");
 }

@@ -204,7 +204,13 @@ impl Command {
 
     /// True when the data field holds a secret.
     pub fn is_sensitive(&self) -> bool {
+        // The PIN-carrying instructions are masked whether or not the builder remembered to
+        // say so: a forgotten `.sensitive()` must not print a PIN under --trace.
         self.sensitive
+            || matches!(
+                self.ins,
+                Ins::Verify | Ins::ChangeReferenceData | Ins::ResetRetryCounter
+            )
     }
 
     /// True when this command is (or must be) encoded in the extended form.
@@ -282,7 +288,7 @@ impl Command {
             if i > 0 {
                 s.push(' ');
             }
-            if self.sensitive && (data_start..data_end).contains(&i) {
+            if self.is_sensitive() && (data_start..data_end).contains(&i) {
                 s.push_str("**");
             } else {
                 s.push_str(&format!("{b:02X}"));
@@ -437,5 +443,24 @@ mod tests {
         let r = Response::parse(&[0x6A, 0x82]).unwrap();
         assert!(r.data.is_empty());
         assert!(matches!(r.into_data("SELECT"), Err(Error::NotFound(_))));
+    }
+}
+
+#[cfg(test)]
+mod masking_tests {
+    use super::*;
+
+    #[test]
+    fn pin_instructions_are_masked_even_without_sensitive() {
+        for ins in [
+            Ins::Verify,
+            Ins::ChangeReferenceData,
+            Ins::ResetRetryCounter,
+        ] {
+            let c = Command::new(ins, 0x00, 0x01).with_data(b"1234".to_vec());
+            let t = c.trace_text();
+            assert!(!t.contains("31 32 33 34"), "{t}");
+            assert!(t.ends_with("** ** ** **"), "{t}");
+        }
     }
 }

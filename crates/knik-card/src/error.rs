@@ -141,8 +141,59 @@ pub enum Error {
     },
 }
 
+/// What a caller can do about an [`Error`]: the coarse classes that exit codes, HTTP statuses
+/// and UI flows are built on. Deliberately exhaustive: a new class must be placed by every
+/// program that maps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorClass {
+    /// The environment is not ready: no service, reader, card, module or PIN source.
+    NotReady,
+    /// The card is not one knik supports.
+    UnsupportedCard,
+    /// A PIN was wrong, malformed or refused as a new PIN: the user may try again.
+    WrongPin,
+    /// A PIN is blocked.
+    PinBlocked,
+    /// The user cancelled.
+    Cancelled,
+    /// The card was removed, did not answer, or refused: try again or check the card.
+    Card,
+    /// The caller asked for something impossible (wrong digest length and the like).
+    Caller,
+    /// A profile or configuration file is wrong.
+    Configuration,
+}
+
 impl Error {
-    /// A stable machine code, documented in docs/errors.md; never changes meaning once released.
+    /// The class of this error (see [`ErrorClass`]).
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::ServiceUnavailable
+            | Error::NoReaders
+            | Error::NoCard(_)
+            | Error::ReaderNotFound(_)
+            | Error::Pkcs11Module(_)
+            | Error::PinSourceUnavailable { .. } => ErrorClass::NotReady,
+            Error::UnsupportedCard { .. } => ErrorClass::UnsupportedCard,
+            Error::WrongPin { .. }
+            | Error::WrongPinRetriesUnknown { .. }
+            | Error::PinFormat { .. }
+            | Error::PinNotAccepted { .. } => ErrorClass::WrongPin,
+            Error::PinBlocked { .. } => ErrorClass::PinBlocked,
+            Error::PinEntryCancelled => ErrorClass::Cancelled,
+            Error::InvalidArgument(_) => ErrorClass::Caller,
+            Error::Profile { .. } => ErrorClass::Configuration,
+            Error::Transport(_)
+            | Error::Status { .. }
+            | Error::SecurityStatusNotSatisfied { .. }
+            | Error::NotFound(_)
+            | Error::Malformed { .. }
+            | Error::Pcsc(_)
+            | Error::Pkcs11 { .. } => ErrorClass::Card,
+        }
+    }
+
+    /// A stable machine code, documented in docs/cli.md; never changes meaning once released.
     pub fn code(&self) -> &'static str {
         match self {
             Error::ServiceUnavailable => "CARD_SERVICE_UNAVAILABLE",

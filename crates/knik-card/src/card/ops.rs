@@ -282,7 +282,20 @@ pub fn change_reference_data(
     append_pin_block(&mut blocks, rule, current);
     append_pin_block(&mut blocks, rule, new);
     let r = ch.transmit(&commands::change_reference_data(rule.reference, blocks))?;
+    refused_new_pin(r.sw, kind)?;
     r.sw.check_pin(kind, &format!("CHANGE {kind}"))
+}
+
+/// `6A80` to CHANGE REFERENCE DATA / RESET RETRY COUNTER: the card refused the new PIN's
+/// value (its own rules, stricter than the profile's).
+fn refused_new_pin(sw: StatusWord, kind: PinKind) -> Result<()> {
+    if sw == StatusWord::INCORRECT_DATA {
+        return Err(Error::PinNotAccepted {
+            kind,
+            reason: "the card does not accept it as a new PIN".into(),
+        });
+    }
+    Ok(())
 }
 
 /// RESET RETRY COUNTER with a new PIN; needs the PUK verified.
@@ -298,6 +311,7 @@ pub fn reset_retry_counter(
         rule.reference,
         pin_block(rule, new),
     ))?;
+    refused_new_pin(r.sw, kind)?;
     r.sw.check(&format!("RESET RETRY COUNTER {kind}"))
 }
 

@@ -75,7 +75,7 @@ pub struct Pkcs11Slot {
 impl Pkcs11Slot {
     /// True when `other` is another slot of the same physical card (modules that expose one
     /// slot per PIN, e.g. OpenSC, give both the card's serial number).
-    pub(crate) fn same_card(&self, other: &Pkcs11Slot) -> bool {
+    pub fn same_card(&self, other: &Pkcs11Slot) -> bool {
         !self.serial.is_empty()
             && self.serial == other.serial
             && self.manufacturer == other.manufacturer
