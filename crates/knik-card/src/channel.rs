@@ -192,7 +192,7 @@ impl<'a> Channel<'a> {
     /// largest size the reader takes. Stops early at `6282` (end of file) or `6B00` after the
     /// first chunk (offset beyond a file shorter than announced).
     pub fn read_binary_all(&mut self, size: usize) -> Result<Vec<u8>> {
-        let chunk = if self.capabilities.extended_length {
+        let mut chunk = if self.capabilities.extended_length {
             self.capabilities
                 .max_response_len
                 .saturating_sub(2)
@@ -230,6 +230,12 @@ impl<'a> Channel<'a> {
                     break;
                 }
                 StatusWord::WRONG_P1P2 if offset > 0 => break,
+                // The reader or card turned down the extended form (a T=0 card, a short-APDU
+                // reader): go on in short chunks rather than fail to read the certificate.
+                StatusWord::WRONG_LENGTH if want > SHORT_MAX_LE => {
+                    chunk = self.short_read_chunk;
+                    self.capabilities.extended_length = false;
+                }
                 sw => return Err(sw.to_error("READ BINARY")),
             }
         }
@@ -328,6 +334,25 @@ mod tests {
         );
         let mut ch = Channel::open(&mut t).unwrap().with_short_read_chunk(4);
         assert_eq!(ch.read_binary_all(10).unwrap(), vec![1, 2, 3, 4, 5, 6]);
+        drop(ch);
+        t.assert_done();
+    }
+
+    #[test]
+    fn read_binary_falls_back_to_short_chunks_when_extended_is_refused() {
+        let mut t = ScriptedTransport::new(
+            Script::new()
+                .expect("00 B0 00 00 00 01 2C", "67 00")
+                .expect("00 B0 00 00 C8", &format!("{}90 00", "AB ".repeat(200)))
+                .expect("00 B0 00 C8 64", &format!("{}90 00", "AB ".repeat(100))),
+        )
+        .with_capabilities(Capabilities {
+            extended_length: true,
+            pin_pad: false,
+            max_response_len: 65_538,
+        });
+        let mut ch = Channel::open(&mut t).unwrap().with_short_read_chunk(200);
+        assert_eq!(ch.read_binary_all(300).unwrap(), vec![0xAB; 300]);
         drop(ch);
         t.assert_done();
     }

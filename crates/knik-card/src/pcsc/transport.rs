@@ -8,7 +8,8 @@
 //!
 //! Extended length: vpcd and CCID readers (T=1) pass extended APDUs end to end, so the
 //! transport reports them as available; `KNIK_SHORT_APDU=1` turns them off for a reader that
-//! does not, and a card profile can still force short APDUs one layer up.
+//! does not. When a card or reader answers an extended READ BINARY with `6700`, the channel
+//! goes on in the profile's short chunks (`crate::channel`).
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
