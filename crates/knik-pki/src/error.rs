@@ -190,6 +190,248 @@ pub enum Error {
         /// The kind given later.
         second: &'static str,
     },
+
+    // ---- OCSP (RFC 6960, RFC 8954) ----
+    /// The OCSP responder answered with an error status instead of a response
+    /// (RFC 6960 §4.2.1).
+    #[error("OCSP responder returned status {status}")]
+    OcspUnsuccessful {
+        /// The responseStatus received.
+        status: crate::ocsp::OcspResponseStatus,
+    },
+
+    /// The OCSP response is not a BasicOCSPResponse (RFC 6960 §4.2.1).
+    #[error("OCSP response type {oid} is not id-pkix-ocsp-basic")]
+    OcspResponseType {
+        /// The responseType OID.
+        oid: String,
+    },
+
+    /// The OCSP response is about another certificate: no SingleResponse has the CertID asked
+    /// about (RFC 6960 §4.2.2.3).
+    #[error("OCSP response is for another certificate: {field} is {found}, expected {expected}")]
+    OcspCertIdMismatch {
+        /// Which CertID field differs ("serialNumber", "issuerNameHash", "issuerKeyHash").
+        field: &'static str,
+        /// Our value (hex).
+        expected: String,
+        /// The response's value(s) (hex, comma-separated).
+        found: String,
+    },
+
+    /// The request carried a nonce and the response does not echo any (RFC 8954 §2.1).
+    #[error("OCSP response carries no nonce although the request sent one")]
+    OcspNonceMissing,
+
+    /// The response's nonce is not the one sent (RFC 8954): a replayed or foreign response.
+    #[error("OCSP nonce mismatch: sent {sent}, received {received}")]
+    OcspNonceMismatch {
+        /// The nonce sent (hex).
+        sent: String,
+        /// The nonce received (hex).
+        received: String,
+    },
+
+    /// No certificate matching the responderID was found in the response or among the
+    /// certificates supplied.
+    #[error("OCSP responder certificate not found for responder {responder}")]
+    OcspResponderNotFound {
+        /// The responderID (name, or `keyHash:<hex>`).
+        responder: String,
+    },
+
+    /// The response is signed by a certificate that may not answer for this issuer
+    /// (RFC 6960 §4.2.2.2: the CA itself, or a certificate it issued with id-kp-OCSPSigning).
+    #[error("OCSP responder \"{responder}\" is not authorised for \"{issuer}\": {reason}")]
+    OcspResponderNotAuthorised {
+        /// The responder certificate's subject.
+        responder: String,
+        /// The issuing CA's subject.
+        issuer: String,
+        /// Why not.
+        reason: String,
+    },
+
+    /// The BasicOCSPResponse signature does not verify with the responder's key.
+    #[error("OCSP response signature does not verify with the key of \"{responder}\"")]
+    OcspSignatureInvalid {
+        /// The responder certificate's subject.
+        responder: String,
+    },
+
+    /// An OCSP time lies after the validation time by more than the allowed clock skew.
+    #[error(
+        "OCSP {field} {} is after the validation time {} (allowed skew {skew_seconds} s)",
+        crate::asn1::generalized_time::rfc3339(.time),
+        crate::asn1::generalized_time::rfc3339(.at)
+    )]
+    OcspFromFuture {
+        /// "producedAt" or "thisUpdate".
+        field: &'static str,
+        /// The time in the response.
+        time: time::OffsetDateTime,
+        /// The validation time.
+        at: time::OffsetDateTime,
+        /// The clock skew allowed, in seconds.
+        skew_seconds: i64,
+    },
+
+    /// An OCSP time is older than the maximum age allowed at the validation time.
+    #[error(
+        "OCSP {field} {} is more than {max_age_seconds} s before {}",
+        crate::asn1::generalized_time::rfc3339(.time),
+        crate::asn1::generalized_time::rfc3339(.at)
+    )]
+    OcspTooOld {
+        /// "producedAt" or "thisUpdate".
+        field: &'static str,
+        /// The time in the response.
+        time: time::OffsetDateTime,
+        /// The validation time.
+        at: time::OffsetDateTime,
+        /// The maximum age allowed, in seconds.
+        max_age_seconds: i64,
+    },
+
+    /// The response's nextUpdate has passed at the validation time.
+    #[error(
+        "OCSP response expired: nextUpdate {} is before {}",
+        crate::asn1::generalized_time::rfc3339(.next_update),
+        crate::asn1::generalized_time::rfc3339(.at)
+    )]
+    OcspExpired {
+        /// nextUpdate of the SingleResponse.
+        next_update: time::OffsetDateTime,
+        /// The validation time.
+        at: time::OffsetDateTime,
+    },
+
+    /// The OCSP response carries a critical extension this crate does not understand.
+    #[error("OCSP response has an unsupported critical extension {oid}")]
+    OcspCriticalExtension {
+        /// The extension's OID.
+        oid: String,
+    },
+
+    // ---- Time-stamps (RFC 3161, RFC 5652, RFC 5035) ----
+    /// The TSA did not grant the time-stamp (RFC 3161 §2.4.2).
+    #[error(
+        "time-stamp not granted: {status}{}",
+        crate::tsp::refusal_details(.text.as_deref(), .failure)
+    )]
+    TspRefused {
+        /// The PKIStatus.
+        status: crate::tsp::PkiStatus,
+        /// The statusString, if any.
+        text: Option<String>,
+        /// The failInfo bits set, by name.
+        failure: Vec<&'static str>,
+    },
+
+    /// The response has status granted but no token.
+    #[error("time-stamp response is granted but holds no token")]
+    TspMissingToken,
+
+    /// The token is not CMS SignedData over a TSTInfo.
+    #[error("time-stamp token {field} is {oid}, expected {expected}")]
+    TspContentType {
+        /// "contentType", "eContentType" or the signed attribute "contentType".
+        field: &'static str,
+        /// The OID found.
+        oid: String,
+        /// The OID required.
+        expected: &'static str,
+    },
+
+    /// A time-stamp token must have exactly one SignerInfo.
+    #[error("time-stamp token has {found} SignerInfos, expected exactly one")]
+    TspSignerInfoCount {
+        /// How many there are.
+        found: usize,
+    },
+
+    /// No certificate matches the SignerInfo's signer identifier.
+    #[error("TSA certificate not found for signer {signer}")]
+    TspSignerNotFound {
+        /// The SignerIdentifier (issuer and serial, or key identifier).
+        signer: String,
+    },
+
+    /// A signed attribute the token must carry is absent (RFC 5652 §5.3, RFC 3161 §2.4.1).
+    #[error("time-stamp token lacks the signed attribute {attribute}")]
+    TspMissingAttribute {
+        /// The attribute's name.
+        attribute: &'static str,
+    },
+
+    /// The messageDigest attribute is not the hash of the TSTInfo (RFC 5652 §11.2).
+    #[error("time-stamp messageDigest {found} differs from the TSTInfo digest {expected}")]
+    TspMessageDigestMismatch {
+        /// Digest of the eContent (hex).
+        expected: String,
+        /// The attribute's value (hex).
+        found: String,
+    },
+
+    /// The ESS signingCertificate(V2) attribute does not identify the TSA certificate
+    /// (RFC 5035 §3).
+    #[error(
+        "time-stamp signing-certificate attribute does not match the TSA certificate: {reason}"
+    )]
+    TspSigningCertificateMismatch {
+        /// What differs.
+        reason: String,
+    },
+
+    /// The certificate that signed the token may not sign time-stamps (RFC 3161 §2.3).
+    #[error("certificate \"{subject}\" cannot sign time-stamps: {reason}")]
+    TspCertificateUnsuitable {
+        /// Its subject.
+        subject: String,
+        /// Why (extended key usage, validity at genTime).
+        reason: String,
+    },
+
+    /// The SignerInfo signature does not verify with the TSA certificate's key.
+    #[error("time-stamp signature does not verify with the key of \"{tsa}\"")]
+    TspSignatureInvalid {
+        /// The TSA certificate's subject.
+        tsa: String,
+    },
+
+    /// The token time-stamps other data than expected.
+    #[error(
+        "time-stamp imprint mismatch: expected {expected_algorithm} {expected}, token has {found_algorithm} {found}"
+    )]
+    TspImprintMismatch {
+        /// The hash algorithm expected.
+        expected_algorithm: crate::HashAlgorithm,
+        /// The digest expected (hex).
+        expected: String,
+        /// The token's hash algorithm.
+        found_algorithm: crate::HashAlgorithm,
+        /// The token's digest (hex).
+        found: String,
+    },
+
+    /// The token does not echo the request's nonce (RFC 3161 §2.4.2).
+    #[error("time-stamp nonce mismatch: sent {sent}, received {}", .received.as_deref().unwrap_or("none"))]
+    TspNonceMismatch {
+        /// The nonce sent (hex).
+        sent: String,
+        /// The nonce received (hex), if any.
+        received: Option<String>,
+    },
+
+    /// The token was issued under another TSA policy than the request asked for
+    /// (RFC 3161 §2.4.2).
+    #[error("time-stamp policy {found} differs from the requested {expected}")]
+    TspPolicyMismatch {
+        /// The policy requested.
+        expected: String,
+        /// The token's policy.
+        found: String,
+    },
 }
 
 impl Error {

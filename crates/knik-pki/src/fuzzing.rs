@@ -36,3 +36,74 @@ pub fn cert_identity(data: &[u8]) {
             .verify_digest_signature(HashAlgorithm::Sha384, &digest, data);
     }
 }
+/// Reads `data` as an OCSPResponse and, when it parses, reads every field and runs the whole
+/// verification with each embedded certificate standing in as certificate and issuer (so a
+/// hostile response drives the responder lookup, signature, authorisation, CertID, nonce and
+/// time checks). Must never panic.
+pub fn ocsp_response(data: &[u8]) {
+    use crate::ocsp::{OcspCheck, OcspResponse};
+
+    let Ok(response) = OcspResponse::from_der(data) else {
+        return;
+    };
+    let _ = response.responder_id().to_string();
+    let _ = (
+        response.produced_at(),
+        response.nonce(),
+        response.signature(),
+    );
+    let _ = response.signature_algorithm_oid();
+    for single in response.responses() {
+        let _ = (single.status(), single.this_update(), single.next_update());
+        let _ = single.cert_id().serial_number_hex();
+    }
+    let at = response.produced_at();
+    // At most a few certificates: the pairs grow quadratically and each costs a signature check.
+    for issuer in response.certificates().iter().take(4) {
+        for certificate in response.certificates().iter().take(4) {
+            let check = OcspCheck::new(certificate, issuer, at).nonce(&[0x5A; 32]);
+            let _ = response.verify(&check);
+            let _ = response.verify(&OcspCheck::new(certificate, issuer, at).max_age(None));
+        }
+    }
+}
+
+/// Reads `data` as a TimeStampResp and as a bare time-stamp token, verifying whatever parses
+/// (signature, signed attributes, ESS binding, TSA certificate) and the imprint and nonce
+/// checks. Must never panic.
+pub fn tsp_response(data: &[u8]) {
+    use crate::tsp::{TimeStampRequest, TimeStampResponse, TimeStampToken};
+
+    let token = |der: &[u8]| {
+        if let Ok(token) = TimeStampToken::from_der(der, &[]) {
+            let _ = (
+                token.gen_time(),
+                token.imprint(),
+                token.policy(),
+                token.accuracy(),
+            );
+            let _ = (
+                token.serial_number_hex(),
+                token.ordering(),
+                token.tsa_name(),
+            );
+            let _ = token.tsa_certificate().subject().to_rfc4514();
+            let _ = token.check_data(der);
+            let _ = token.check_nonce(&[0x01, 0x02]);
+        }
+    };
+    if let Ok(response) = TimeStampResponse::from_der(data) {
+        let _ = (
+            response.status(),
+            response.status_text(),
+            response.failure_info(),
+        );
+        if let Some(der) = response.token_der() {
+            token(der);
+        }
+        if let Ok(request) = TimeStampRequest::new(HashAlgorithm::Sha256, &[0; 32]) {
+            let _ = response.into_token(&request.with_nonce(&[7; 8]), &[]);
+        }
+    }
+    token(data);
+}

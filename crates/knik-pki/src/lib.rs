@@ -22,6 +22,7 @@
 //! # }
 //! ```
 
+mod asn1;
 mod certificate;
 mod error;
 mod extensions;
@@ -30,12 +31,14 @@ pub mod fuzzing;
 mod hash;
 mod identity;
 mod name;
+pub mod ocsp;
 mod oid;
 mod pem;
 mod policy;
 mod public_key;
 mod signature_algorithm;
 mod tlv;
+pub mod tsp;
 
 pub use certificate::Certificate;
 pub use error::Error;
