@@ -525,13 +525,6 @@ fn pin_command(
             let kind = which.into();
             let current = prompt.ask(dev.token(), kind, PinPurpose::ChangeCurrent)?;
             let new = prompt.ask(dev.token(), kind, PinPurpose::ChangeNew)?;
-            if new == current {
-                return Err(knik_card::Error::PinNotAccepted {
-                    kind,
-                    reason: "the new PIN is the same as the current one".into(),
-                }
-                .into());
-            }
             traced(&mut dev, global, "change", |d| {
                 d.token().change_pin(kind, &current, &new)
             })?;
