@@ -169,14 +169,16 @@ pub fn read_text_field(ch: &mut Channel<'_>, name: &str, fid: u16) -> Result<Opt
     Ok(if text.is_empty() { None } else { Some(text) })
 }
 
-/// The card serial as a string: printable ASCII as is, anything else in upper-case hex.
+/// The card serial as a string: printable ASCII as is, anything else in upper-case hex behind
+/// `hex:`, so that two different serials never give the same string (it keys the certificate
+/// cache: bytes "01AB" and bytes 01 AB must not share an entry).
 pub fn format_serial(bytes: &[u8]) -> Option<String> {
     if bytes.is_empty() {
         None
-    } else if bytes.iter().all(|b| (0x21..=0x7E).contains(b)) {
+    } else if bytes.iter().all(|b| (0x21..=0x7E).contains(b)) && !bytes.starts_with(b"hex:") {
         Some(bytes.iter().map(|&b| char::from(b)).collect())
     } else {
-        Some(hex::encode_upper(bytes))
+        Some(format!("hex:{}", hex::encode_upper(bytes)))
     }
 }
 
@@ -566,7 +568,8 @@ mod tests {
     #[test]
     fn serials_print_as_text_or_hex() {
         assert_eq!(format_serial(b"AB123").as_deref(), Some("AB123"));
-        assert_eq!(format_serial(&[0x01, 0xAB]).as_deref(), Some("01AB"));
+        assert_eq!(format_serial(&[0x01, 0xAB]).as_deref(), Some("hex:01AB"));
+        assert_ne!(format_serial(b"01AB"), format_serial(&[0x01, 0xAB]));
         assert_eq!(format_serial(&[]), None);
     }
 }

@@ -75,7 +75,8 @@ fn hex_digit(b: u8) -> Option<u8> {
 }
 
 /// One line from the server, without its LF. Data lines borrow the (zeroizing) line buffer.
-#[derive(Debug, PartialEq, Eq)]
+/// `Debug` is written by hand: a data line is the PIN.
+#[derive(PartialEq, Eq)]
 pub(crate) enum Line<'a> {
     /// `OK [text]`: the command succeeded.
     Ok,
@@ -91,6 +92,20 @@ pub(crate) enum Line<'a> {
     Inquire,
     /// Anything else.
     Unknown,
+}
+
+impl std::fmt::Debug for Line<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Line::Ok => f.write_str("Ok"),
+            Line::Err { code, text } => write!(f, "Err {{ code: {code}, text: {text:?} }}"),
+            Line::Data(d) => write!(f, "Data(<{} bytes>)", d.len()),
+            Line::Status(s) => write!(f, "Status({s:?})"),
+            Line::Comment => f.write_str("Comment"),
+            Line::Inquire => f.write_str("Inquire"),
+            Line::Unknown => f.write_str("Unknown"),
+        }
+    }
 }
 
 /// Parses one line (LF and CR already stripped).

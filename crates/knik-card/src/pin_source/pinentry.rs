@@ -6,7 +6,7 @@
 //! `BYE`. The PIN arrives in `D` lines and is decoded straight into a zeroizing buffer.
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -255,7 +255,7 @@ struct Answer {
 struct Session {
     child: Child,
     input: Option<ChildStdin>,
-    output: BufReader<ChildStdout>,
+    output: WipedReader<ChildStdout>,
     // Reserved once so that reading a line with a PIN in it never reallocates and leaves a copy
     // behind; wiped on drop.
     line: Zeroizing<Vec<u8>>,
@@ -277,7 +277,7 @@ impl Session {
         Ok(Session {
             child,
             input: Some(input),
-            output: BufReader::new(output),
+            output: WipedReader::new(output),
             line: Zeroizing::new(Vec::with_capacity(2 * assuan::MAX_LINE)),
         })
     }
@@ -302,7 +302,8 @@ impl Session {
 
     fn read_answer(&mut self) -> std::result::Result<Answer, Failure> {
         let mut answer = Answer {
-            data: Zeroizing::new(Vec::with_capacity(64)),
+            // Sized for the longest Assuan line, so the PIN is never copied by a reallocation.
+            data: Zeroizing::new(Vec::with_capacity(assuan::MAX_LINE)),
             statuses: Vec::new(),
         };
         loop {
@@ -368,5 +369,49 @@ impl Drop for Session {
         if self.input.is_some() {
             self.bye();
         }
+    }
+}
+
+/// A buffered reader whose buffer is wiped when dropped: the pinentry's `D <pin>` line passes
+/// through it, and `std::io::BufReader` would leave that copy in freed memory.
+struct WipedReader<R> {
+    inner: R,
+    buf: Zeroizing<Vec<u8>>,
+    pos: usize,
+    len: usize,
+}
+
+impl<R: Read> WipedReader<R> {
+    fn new(inner: R) -> Self {
+        WipedReader {
+            inner,
+            buf: Zeroizing::new(vec![0; 4096]),
+            pos: 0,
+            len: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for WipedReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for WipedReader<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.pos >= self.len {
+            self.len = self.inner.read(&mut self.buf)?;
+            self.pos = 0;
+        }
+        Ok(&self.buf[self.pos..self.len])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.len);
     }
 }
