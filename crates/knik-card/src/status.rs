@@ -75,11 +75,7 @@ impl StatusWord {
     /// `61xx`: this many more response bytes wait for a GET RESPONSE (`6100` means 256).
     pub const fn bytes_available(self) -> Option<usize> {
         if self.sw1() == 0x61 {
-            Some(if self.sw2() == 0 {
-                256
-            } else {
-                self.sw2() as usize
-            })
+            Some(self.sw2_as_length())
         } else {
             None
         }
@@ -88,13 +84,18 @@ impl StatusWord {
     /// `6Cxx`: wrong Le; resend the same command with Le = xx (`6C00` means 256).
     pub const fn correct_le(self) -> Option<usize> {
         if self.sw1() == 0x6C {
-            Some(if self.sw2() == 0 {
-                256
-            } else {
-                self.sw2() as usize
-            })
+            Some(self.sw2_as_length())
         } else {
             None
+        }
+    }
+
+    /// SW2 as a length byte, where `00` stands for 256 (ISO/IEC 7816-4 §5.1.3).
+    const fn sw2_as_length(self) -> usize {
+        if self.sw2() == 0 {
+            256
+        } else {
+            self.sw2() as usize
         }
     }
 
