@@ -1,0 +1,1 @@
+//! HTTP clients for OCSP and time-stamping.
