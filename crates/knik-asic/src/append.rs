@@ -58,3 +58,48 @@ pub fn append_signature<R: Read + Seek, W: Write + Seek>(
         target: out.finish()?,
     })
 }
+
+/// Copies the container in `source` to `target`, replacing the content of existing signature
+/// entries (`replacements`: entry name → new XML) — how an extended signature (B-T → B-LT →
+/// B-LTA) is written back. Every other entry is copied byte for byte, in the original order;
+/// a replaced entry keeps its place and name.
+///
+/// Fails with [`Error::NoSuchEntry`] when a name in `replacements` is not a signature entry of
+/// the container.
+pub fn replace_signatures<R: Read + Seek, W: Write + Seek>(
+    source: R,
+    target: W,
+    replacements: &[(String, Vec<u8>)],
+    limits: &Limits,
+    options: WriterOptions,
+) -> Result<W, Error> {
+    let mut container = Container::open_with_limits(source, limits)?;
+    for (name, _) in replacements {
+        let known = container.entries().iter().any(|e| e.name() == name);
+        if !known || !crate::container::is_signature_name(name) {
+            return Err(Error::NoSuchEntry {
+                name: name.clone(),
+                kind: "signature entry",
+            });
+        }
+    }
+    let time = options.modified_unix_secs.map_or(DOS_EPOCH, dos_from_unix);
+    let zip = container.archive_mut();
+    let mut order: Vec<usize> = (0..zip.entries.len()).collect();
+    order.sort_by_key(|&i| zip.entries[i].local_offset);
+    let mut out = ZipWriter::new(target, time);
+    for i in order {
+        let name = zip.entries[i].name().to_owned();
+        match replacements.iter().find(|(n, _)| *n == name) {
+            Some((_, xml)) => {
+                out.write_deflated(&name, &mut &xml[..], Some(xml.len() as u64), &mut NoDigest)?;
+            }
+            None => {
+                let (start, end) = (zip.entries[i].local_offset, zip.span_ends[i]);
+                let record = zip.entries[i].central.clone();
+                out.copy_raw(&mut zip.reader, start, end, record)?;
+            }
+        }
+    }
+    out.finish()
+}

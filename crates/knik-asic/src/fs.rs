@@ -154,3 +154,27 @@ impl<R: Read + Seek> Container<R> {
         Ok(written)
     }
 }
+
+/// Replaces signature entries of the container file at `path` (see
+/// [`crate::replace_signatures`]), atomically.
+pub fn replace_signatures_in_file(
+    path: &Path,
+    replacements: &[(String, Vec<u8>)],
+    limits: &Limits,
+    options: WriterOptions,
+) -> Result<(), Error> {
+    let source = File::open(path).map_err(fs_err("opening the container"))?;
+    write_atomically(path, |tmp| {
+        let target = crate::append::replace_signatures(
+            BufReader::new(source),
+            BufWriter::new(tmp),
+            replacements,
+            limits,
+            options,
+        )?;
+        target
+            .into_inner()
+            .map_err(|e| Error::from_io(e.into_error(), "writing the container"))?;
+        Ok(())
+    })
+}

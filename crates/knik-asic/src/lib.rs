@@ -32,7 +32,7 @@ mod mimetype;
 mod uri;
 mod zip;
 
-pub use append::{Appended, append_signature};
+pub use append::{Appended, append_signature, replace_signatures};
 pub use container::{
     Container, DataFile, MANIFEST_NAME, SignatureFile, StructureVerdict, is_signature_name,
 };
@@ -41,7 +41,7 @@ pub use digest::{DigestAlgorithm, DigestSink, Hasher, NoDigest, stream_into};
 pub use error::{Error, NameProblem};
 pub use finding::{Finding, Severity, codes};
 #[cfg(not(target_arch = "wasm32"))]
-pub use fs::{append_signature_to_file, write_atomically};
+pub use fs::{append_signature_to_file, replace_signatures_in_file, write_atomically};
 pub use limits::Limits;
 pub use manifest::{MANIFEST_NS, Manifest, ManifestEntry};
 pub use mimetype::ASICE_MIMETYPE;

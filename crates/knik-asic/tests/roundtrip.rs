@@ -8,7 +8,7 @@ use std::process::Command;
 use knik_asic::{
     ASICE_MIMETYPE, Container, ContainerWriter, DigestAlgorithm, Error, Hasher, Limits,
     NameProblem, NoDigest, StructureVerdict, WriterOptions, append_signature,
-    append_signature_to_file,
+    append_signature_to_file, replace_signatures,
 };
 use sha2::Digest;
 
@@ -338,6 +338,54 @@ fn appending_copies_every_existing_entry_byte_for_byte() {
         [SIG0, SIG1]
     );
     check_with_external_tools(&new);
+}
+
+#[test]
+fn replacing_a_signature_keeps_every_other_entry_and_the_order() {
+    let (old, _) = sample(&[SIG0, SIG1]);
+    let extended = b"<asic:XAdESSignatures xmlns:asic=\"http://uri.etsi.org/02918/v1.2.1#\">0 extended</asic:XAdESSignatures>".to_vec();
+    let new = replace_signatures(
+        Cursor::new(&old[..]),
+        Cursor::new(Vec::new()),
+        &[("META-INF/signatures0.xml".to_owned(), extended.clone())],
+        &Limits::default(),
+        WriterOptions::default(),
+    )
+    .unwrap()
+    .into_inner();
+    let old_c = Container::open(Cursor::new(&old[..])).unwrap();
+    let mut new_c = Container::open(Cursor::new(&new[..])).unwrap();
+    assert_eq!(new_c.verdict(), StructureVerdict::Sound);
+    let names = |c: &Container<Cursor<&[u8]>>| {
+        c.entries()
+            .iter()
+            .map(|e| e.name().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&old_c), names(&new_c));
+    for e in old_c.entries() {
+        if e.name() != "META-INF/signatures0.xml" {
+            assert_eq!(
+                raw_entry(&old, &old_c, e.name()),
+                raw_entry(&new, &new_c, e.name()),
+                "{}",
+                e.name()
+            );
+        }
+    }
+    let sigs = new_c.signature_files().unwrap();
+    assert_eq!(sigs[0].bytes, extended);
+    assert_eq!(sigs[1].bytes, SIG1);
+    // Only signature entries can be replaced.
+    let err = replace_signatures(
+        Cursor::new(&old[..]),
+        Cursor::new(Vec::new()),
+        &[("empty.txt".to_owned(), Vec::new())],
+        &Limits::default(),
+        WriterOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "ASIC_NO_SUCH_ENTRY");
 }
 
 const PY_STREAMED: &str = r#"
