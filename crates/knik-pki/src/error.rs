@@ -432,9 +432,214 @@ pub enum Error {
         /// The token's policy.
         found: String,
     },
+
+    // ---- Trust anchors and certification paths (RFC 5280 §6) ----
+    /// A trust-store file or directory could not be read (native builds only).
+    #[error("trust store {path}: {reason}")]
+    TrustStoreIo {
+        /// The file or directory.
+        path: String,
+        /// What the operating system reported.
+        reason: String,
+    },
+
+    /// Trust-store input held no certificate at all.
+    #[error("trust store input {source_label} holds no certificate")]
+    TrustStoreEmptyInput {
+        /// Where the input came from (a file name or the caller's label).
+        source_label: String,
+    },
+
+    /// No chain from the certificate reaches a trust anchor.
+    #[error(
+        "no trust anchor for \"{subject}\": its issuer \"{issuer}\" is neither a trust anchor nor \
+         among the certificates supplied"
+    )]
+    ChainNoAnchor {
+        /// The last certificate of the longest chain built (RFC 4514 subject).
+        subject: String,
+        /// The issuer name that could not be found.
+        issuer: String,
+    },
+
+    /// A certificate of the chain had expired at the validation time.
+    #[error(
+        "certificate \"{subject}\" expired at {} (validation time {})",
+        crate::asn1::generalized_time::rfc3339(.not_after),
+        crate::asn1::generalized_time::rfc3339(.at)
+    )]
+    CertificateExpired {
+        /// The certificate's subject.
+        subject: String,
+        /// Its notAfter.
+        not_after: time::OffsetDateTime,
+        /// The validation time.
+        at: time::OffsetDateTime,
+    },
+
+    /// A certificate of the chain was not yet valid at the validation time.
+    #[error(
+        "certificate \"{subject}\" is valid only from {} (validation time {})",
+        crate::asn1::generalized_time::rfc3339(.not_before),
+        crate::asn1::generalized_time::rfc3339(.at)
+    )]
+    CertificateNotYetValid {
+        /// The certificate's subject.
+        subject: String,
+        /// Its notBefore.
+        not_before: time::OffsetDateTime,
+        /// The validation time.
+        at: time::OffsetDateTime,
+    },
+
+    /// A certificate's signature does not verify with the key of the issuer found by name.
+    #[error(
+        "the signature on \"{subject}\" does not verify with the key of \"{issuer}\": {reason}"
+    )]
+    ChainSignatureInvalid {
+        /// The certificate's subject.
+        subject: String,
+        /// The issuer candidate's subject.
+        issuer: String,
+        /// What the signature check reported.
+        reason: String,
+    },
+
+    /// A certificate that issues another is not a CA (basicConstraints cA absent or FALSE).
+    #[error("\"{subject}\" issued \"{issued}\" but is not a CA certificate")]
+    ChainNotACa {
+        /// The issuing certificate's subject.
+        subject: String,
+        /// The certificate it issued.
+        issued: String,
+    },
+
+    /// A CA certificate whose keyUsage lacks keyCertSign issued a certificate.
+    #[error("\"{subject}\" issued \"{issued}\" but its key usage lacks keyCertSign")]
+    ChainKeyCertSign {
+        /// The issuing certificate's subject.
+        subject: String,
+        /// The certificate it issued.
+        issued: String,
+    },
+
+    /// More CA certificates follow a CA than its pathLenConstraint allows.
+    #[error(
+        "\"{subject}\" allows {path_len} intermediate CA certificate(s) below it, the chain has {found}"
+    )]
+    ChainPathLength {
+        /// The constraining CA's subject.
+        subject: String,
+        /// Its pathLenConstraint.
+        path_len: u8,
+        /// Non-self-issued intermediate certificates below it.
+        found: usize,
+    },
+
+    /// A certificate of the chain has a critical extension the validator does not process.
+    #[error("certificate \"{subject}\" has an unsupported critical extension {oid}")]
+    ChainCriticalExtension {
+        /// The certificate's subject.
+        subject: String,
+        /// The extension's OID.
+        oid: String,
+    },
+
+    /// The chain would be longer than the configured maximum.
+    #[error("certification path longer than {max_depth} certificates")]
+    ChainTooLong {
+        /// The maximum number of certificates in a path, anchor included.
+        max_depth: usize,
+    },
+
+    /// The only issuers found are already in the chain (a loop of cross-certificates).
+    #[error("certification path loops back to \"{subject}\"")]
+    ChainLoop {
+        /// The certificate met twice.
+        subject: String,
+    },
+
+    /// The chain reaches a trust-list anchor whose service was not granted at the time.
+    #[error(
+        "trust anchor \"{subject}\" ({source_label}) was not granted at {}: status {status}",
+        crate::asn1::generalized_time::rfc3339(.at)
+    )]
+    AnchorNotGranted {
+        /// The anchor certificate's subject.
+        subject: String,
+        /// Where the anchor came from.
+        source_label: String,
+        /// The service status at that time (a TS 119 612 URI, or "none" before its history).
+        status: String,
+        /// The validation time.
+        at: time::OffsetDateTime,
+    },
 }
 
 impl Error {
+    /// A stable machine code for this error (documented; never renamed).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Pem { .. } | Error::PemCertificateCount { .. } => "CERT_PEM_INVALID",
+            Error::Der { .. } | Error::TrailingData { .. } => "DER_MALFORMED",
+            Error::SignatureAlgorithmMismatch { .. } => "CERT_SIGNATURE_ALGORITHM_MISMATCH",
+            Error::DuplicateExtension { .. } => "CERT_DUPLICATE_EXTENSION",
+            Error::Extension { .. } => "CERT_EXTENSION_MALFORMED",
+            Error::AttributeValue { .. } => "CERT_NAME_MALFORMED",
+            Error::InvalidPublicKey { .. } => "KEY_INVALID",
+            Error::UnsupportedKey { .. } => "KEY_UNSUPPORTED",
+            Error::UnsupportedAlgorithm { .. } => "ALGORITHM_UNSUPPORTED",
+            Error::AlgorithmKeyMismatch { .. } => "ALGORITHM_KEY_MISMATCH",
+            Error::DigestLength { .. } => "DIGEST_LENGTH",
+            Error::SignatureEncoding { .. } => "SIGNATURE_ENCODING",
+            Error::SignatureInvalid { .. } => "SIGNATURE_INVALID",
+            Error::IssuerNameMismatch { .. } => "ISSUER_NAME_MISMATCH",
+            Error::MissingIdentifier { .. } => "IDENTITY_NO_IDENTIFIER",
+            Error::EmptyIdentifier { .. } => "IDENTITY_EMPTY_IDENTIFIER",
+            Error::PolicyConfig { .. } | Error::PolicyOid { .. } | Error::PolicyConflict { .. } => {
+                "POLICY_CONFIG_INVALID"
+            }
+            Error::OcspUnsuccessful { .. } => "OCSP_UNSUCCESSFUL",
+            Error::OcspResponseType { .. } => "OCSP_RESPONSE_TYPE",
+            Error::OcspCertIdMismatch { .. } => "OCSP_CERT_ID_MISMATCH",
+            Error::OcspNonceMissing => "OCSP_NONCE_MISSING",
+            Error::OcspNonceMismatch { .. } => "OCSP_NONCE_MISMATCH",
+            Error::OcspResponderNotFound { .. } => "OCSP_RESPONDER_NOT_FOUND",
+            Error::OcspResponderNotAuthorised { .. } => "OCSP_RESPONDER_NOT_AUTHORISED",
+            Error::OcspSignatureInvalid { .. } => "OCSP_SIGNATURE_INVALID",
+            Error::OcspFromFuture { .. } => "OCSP_FROM_FUTURE",
+            Error::OcspTooOld { .. } => "OCSP_TOO_OLD",
+            Error::OcspExpired { .. } => "OCSP_EXPIRED",
+            Error::OcspCriticalExtension { .. } => "OCSP_CRITICAL_EXTENSION",
+            Error::TspRefused { .. } => "TSP_REFUSED",
+            Error::TspMissingToken => "TSP_MISSING_TOKEN",
+            Error::TspContentType { .. } => "TSP_CONTENT_TYPE",
+            Error::TspSignerInfoCount { .. } => "TSP_SIGNER_INFO_COUNT",
+            Error::TspSignerNotFound { .. } => "TSP_SIGNER_NOT_FOUND",
+            Error::TspMissingAttribute { .. } => "TSP_MISSING_ATTRIBUTE",
+            Error::TspMessageDigestMismatch { .. } => "TSP_MESSAGE_DIGEST_MISMATCH",
+            Error::TspSigningCertificateMismatch { .. } => "TSP_SIGNING_CERTIFICATE_MISMATCH",
+            Error::TspCertificateUnsuitable { .. } => "TSP_CERTIFICATE_UNSUITABLE",
+            Error::TspSignatureInvalid { .. } => "TSP_SIGNATURE_INVALID",
+            Error::TspImprintMismatch { .. } => "TSP_IMPRINT_MISMATCH",
+            Error::TspNonceMismatch { .. } => "TSP_NONCE_MISMATCH",
+            Error::TspPolicyMismatch { .. } => "TSP_POLICY_MISMATCH",
+            Error::TrustStoreIo { .. } => "TRUST_STORE_IO",
+            Error::TrustStoreEmptyInput { .. } => "TRUST_STORE_EMPTY",
+            Error::ChainNoAnchor { .. } => "CHAIN_NO_ANCHOR",
+            Error::CertificateExpired { .. } => "CERT_EXPIRED",
+            Error::CertificateNotYetValid { .. } => "CERT_NOT_YET_VALID",
+            Error::ChainSignatureInvalid { .. } => "CHAIN_SIGNATURE_INVALID",
+            Error::ChainNotACa { .. } => "CHAIN_NOT_A_CA",
+            Error::ChainKeyCertSign { .. } => "CHAIN_NO_KEY_CERT_SIGN",
+            Error::ChainPathLength { .. } => "CHAIN_PATH_LENGTH",
+            Error::ChainCriticalExtension { .. } => "CHAIN_CRITICAL_EXTENSION",
+            Error::ChainTooLong { .. } => "CHAIN_TOO_LONG",
+            Error::ChainLoop { .. } => "CHAIN_LOOP",
+            Error::AnchorNotGranted { .. } => "CHAIN_ANCHOR_NOT_GRANTED",
+        }
+    }
+
     /// Wraps a DER decoding error with the name of the structure being decoded.
     pub(crate) fn der(what: &'static str, err: der::Error) -> Self {
         Error::Der {

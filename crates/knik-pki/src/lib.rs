@@ -9,7 +9,10 @@
 //!   personal number, country, [`DocumentKind`]), with the document kind looked up in a
 //!   [`PolicyMap`] loaded from configuration.
 //!
-//! Later layers (path validation, OCSP, RFC 3161 time-stamps) build on these types.
+//! * [`trust`] keeps trust anchors with their source (files, trusted lists), and
+//!   [`validate_path`] builds and checks a certification path to one of them.
+//! * [`ocsp`] and [`tsp`] read and verify OCSP responses and RFC 3161 time-stamps;
+//!   [`timing`] holds the time rules between them in a B-LT signature.
 //!
 //! ```no_run
 //! use knik_pki::{Certificate, Identity, PolicyMap};
@@ -33,11 +36,14 @@ mod identity;
 mod name;
 pub mod ocsp;
 mod oid;
+pub mod path;
 mod pem;
 mod policy;
 mod public_key;
 mod signature_algorithm;
+pub mod timing;
 mod tlv;
+pub mod trust;
 pub mod tsp;
 
 pub use certificate::Certificate;
@@ -46,5 +52,7 @@ pub use extensions::{BasicConstraints, ExtendedKeyUsage, KeyUsage, QcStatements,
 pub use hash::HashAlgorithm;
 pub use identity::{IdentifierType, Identity, IdentityWarning};
 pub use name::{DistinguishedName, NameAttribute};
+pub use path::{PathOptions, ValidatedPath, validate_path};
 pub use policy::{DocumentKind, PolicyMap};
 pub use public_key::{P256PublicKey, P384PublicKey, PublicKey, RsaPublicKey, UnsupportedKey};
+pub use trust::{AnchorSource, TrustAnchor, TrustStore};
