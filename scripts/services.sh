@@ -6,7 +6,9 @@
 #   pcscd         vpcd readers "Virtual PCD 00 00" (tcp 35963) and "Virtual PCD 00 01" (tcp 35964);
 #                 started only if no pcscd runs yet, and then only stopped by `down` if we started it
 #   OCSP          http://127.0.0.1:8881/ citizen-ca, :8882 resident-ca, :8883 mobile-id-ca
-#                 (openssl ocsp over test-vectors/pki/db/<ca>/index.txt, signed by <ca>-ocsp)
+#                 (openssl ocsp over test-vectors/pki/db/<ca>/index.txt, signed by <ca>-ocsp, SHA-384)
+#                 :8884 citizen-ca again, signed by the RSA-2048 citizen-ca-ocsp-rsa with SHA-256
+#                 (pyasice, a test oracle, checks only RSA-signed OCSP responses)
 #   TSA           http://127.0.0.1:8889/ RFC 3161 (scripts/tsa_server.py around openssl ts -reply)
 #
 # Every process we start is recorded as STATE_DIR/<name>.pid and stopped by that PID (SIGTERM).
@@ -19,8 +21,12 @@ CMD=${1:-}
 STATE=$(realpath -m "${2:-$ROOT/.run/services}")
 PKI=$(realpath -m "${KNIK_PKI_DIR:-$ROOT/test-vectors/pki}")
 
-OCSP_CAS=(citizen-ca resident-ca mobile-id-ca)
-declare -A OCSP_PORT=([citizen-ca]=8881 [resident-ca]=8882 [mobile-id-ca]=8883)
+# OCSP responders by name; CA, signer and digest default to <name>, <name>-ocsp and sha384.
+OCSP_CAS=(citizen-ca resident-ca mobile-id-ca citizen-ca-rsa)
+declare -A OCSP_PORT=([citizen-ca]=8881 [resident-ca]=8882 [mobile-id-ca]=8883 [citizen-ca-rsa]=8884)
+declare -A OCSP_CA=([citizen-ca-rsa]=citizen-ca)
+declare -A OCSP_SIGNER=([citizen-ca-rsa]=citizen-ca-ocsp-rsa)
+declare -A OCSP_MD=([citizen-ca-rsa]=sha256)
 TSA_PORT=8889
 VPCD_PORTS=(35963 35964)
 
@@ -88,8 +94,12 @@ program_of() { # name -> pattern of its command line
   esac
 }
 
-start_ocsp() { # ca
-  local ca=$1 port=${OCSP_PORT[$1]} name=ocsp-$1 pid
+ocsp_signer() { echo "${OCSP_SIGNER[$1]:-$1-ocsp}"; } # responder -> signer file base
+
+start_ocsp() { # responder
+  local port=${OCSP_PORT[$1]} name=ocsp-$1 pid
+  local ca=${OCSP_CA[$1]:-$1} signer md=${OCSP_MD[$1]:-sha384}
+  signer=$(ocsp_signer "$1")
   pid=$(our_pid "$name" "openssl ocsp")
   if [ -n "$pid" ]; then
     printf '%-18s already running (pid %s) http://127.0.0.1:%s/\n' "$name" "$pid" "$port"; return 0
@@ -101,14 +111,15 @@ start_ocsp() { # ca
     echo "$name: port $port is taken by another process" >&2; return 1
   fi
   # -port takes a number only and binds every address; -ndays 1 gives nextUpdate = now + 1 day;
-  # -rmd sha384 pairs the P-384 responder key with SHA-384 like the rest of the PKI.
+  # -rmd sha384 pairs the P-384 responder keys with SHA-384 like the rest of the PKI (sha256 for
+  # the RSA one: pyasice knows sha1/sha256-RSA only).
   (cd "$PKI" && exec openssl ocsp -index "db/$ca/index.txt" -port "$port" \
-      -rsigner "$ca-ocsp.pem" -rkey "$ca-ocsp.key" -CA "$ca.pem" -rmd sha384 -ndays 1) \
+      -rsigner "$signer.pem" -rkey "$signer.key" -CA "$ca.pem" -rmd "$md" -ndays 1) \
     </dev/null >"$STATE/$name.log" 2>&1 &
   pid=$!
   echo "$pid" > "$STATE/$name.pid"
   wait_port "$port" "$pid" "$name" || return 1
-  printf '%-18s pid %-7s http://127.0.0.1:%s/  (%s)\n' "$name" "$pid" "$port" "$ca"
+  printf '%-18s pid %-7s http://127.0.0.1:%s/  (%s, %s)\n' "$name" "$pid" "$port" "$ca" "$signer"
 }
 
 start_tsa() {
@@ -199,14 +210,15 @@ status() {
   if pid=$(live_pcscd) && [ -z "$(our_pid pcscd pcscd)" ]; then
     printf '%-18s a pcscd not started by us runs (pid %s)\n' pcscd "$pid"
   fi
-  echo "listening: $(ss -ltnH | awk '{print $4}' | grep -Eo ':(8881|8882|8883|8889|35963|35964)$' \
+  echo "listening: $(ss -ltnH | awk '{print $4}' | grep -Eo ':(8881|8882|8883|8884|8889|35963|35964)$' \
     | sort -u | tr '\n' ' ')"
   [ $any = 1 ]
 }
 
 case $CMD in
   up)
-    for f in root.pem tsa.cnf db/tsa/serial "${OCSP_CAS[@]/%/-ocsp.pem}"; do
+    for f in root.pem tsa.cnf db/tsa/serial \
+      $(for r in "${OCSP_CAS[@]}"; do echo "$(ocsp_signer "$r").pem"; done); do
       [ -e "$PKI/$f" ] || { echo "missing $PKI/$f: run test-vectors/pki/generate.sh" >&2; exit 1; }
     done
     mkdir -p "$STATE"

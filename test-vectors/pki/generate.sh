@@ -46,7 +46,7 @@ QC_STATEMENTS_DER=30:14:30:08:06:06:04:00:8E:46:01:01:30:08:06:06:04:00:8E:46:01
 # ---------------------------------------------------------------------------------------------
 # Wipe what a previous run generated.
 rm -rf db holders
-rm -f root.* ee-root.* ./*-ca.* ./*-ocsp.* tsa.pem tsa.der tsa.key tsa.cnf chain-*.pem policies.toml
+rm -f root.* ee-root.* ./*-ca.* ./*-ocsp.{pem,der,key} ./*-ocsp-rsa.{pem,der,key} tsa.pem tsa.der tsa.key tsa.cnf chain-*.pem policies.toml
 
 mkdir -p db/tsa holders
 TMP=$(mktemp -d)
@@ -301,5 +301,8 @@ kind = "residence-card"
 oid = "$OID_MOBILE"
 kind = "mobile-id"
 EOF
+
+# The RSA citizen-ca OCSP responder for pyasice (scripts/services.sh, port 8884).
+./add-rsa-ocsp.sh --force
 
 echo "test PKI written to $(pwd)"
