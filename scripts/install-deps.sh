@@ -28,4 +28,5 @@ if command -v rustup >/dev/null 2>&1; then
     rustup target add wasm32-unknown-unknown
   fi
 fi
+"$(dirname "$(realpath "$0")")/install-oracles.sh" # pyasice, signxml, xadesjs (test oracles)
 echo "install-deps: everything is installed"
