@@ -220,12 +220,109 @@ pub enum Error {
         /// Why.
         reason: &'static str,
     },
+    /// An XMLDSig or XAdES algorithm identifier (signature method, digest method, transform)
+    /// this crate does not implement.
+    #[error("unsupported {kind} algorithm {uri:?}")]
+    UnsupportedAlgorithm {
+        /// What the URI names: "signature method", "digest method", "transform".
+        kind: &'static str,
+        /// The URI.
+        uri: String,
+    },
+    /// A signature element that is missing, duplicated or has content that cannot be read
+    /// (bad base64, a missing attribute).
+    #[error("malformed signature: {element}: {reason}")]
+    MalformedSignature {
+        /// The element (qualified name as XMLDSig/XAdES spell it, e.g. "ds:SignedInfo").
+        element: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A same-document reference (`#id`) whose target is not in the document, or a data
+    /// object the resolver does not have.
+    #[error("reference {uri:?} does not resolve")]
+    ReferenceNotFound {
+        /// The reference URI as written.
+        uri: String,
+    },
+    /// The signature value does not verify with the signer's public key over the digest of
+    /// the canonical SignedInfo.
+    #[error("signature value does not verify: {reason}")]
+    SignatureValueInvalid {
+        /// What the check said.
+        reason: String,
+    },
+    /// A certificate, time-stamp or OCSP structure failed in knik-pki.
+    #[error("{context}: {source}")]
+    Pki {
+        /// What was being done ("signer certificate", "signature time-stamp").
+        context: &'static str,
+        /// The knik-pki error.
+        source: knik_pki::Error,
+    },
+    /// No `ds:Signature` (with the requested Id) in the document, or several when none was
+    /// named.
+    #[error("signature not found: {reason}")]
+    SignatureNotFound {
+        /// Which one was looked for and what was found.
+        reason: String,
+    },
+    /// An argument given to the signature builder cannot be used (an empty list of data
+    /// objects, a control character in a role, a digest of the wrong length).
+    #[error("invalid signature input {what}: {reason}")]
+    InvalidSignatureInput {
+        /// The argument.
+        what: &'static str,
+        /// Why it is refused.
+        reason: String,
+    },
     /// Writing the output failed.
     #[error("writing XML output failed: {message}")]
     Io {
         /// The I/O error's description.
         message: String,
     },
+}
+
+impl Error {
+    /// A stable machine code (SCREAMING_SNAKE) for programs and the CLI's JSON; several
+    /// variants that mean the same to a user share one ("XML_MALFORMED").
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::DocumentTooLarge { .. } => "XML_TOO_LARGE",
+            Error::InvalidUtf8 { .. } => "XML_INVALID_UTF8",
+            Error::UnsupportedEncoding { .. } => "XML_UNSUPPORTED_ENCODING",
+            Error::UnsupportedVersion { .. } => "XML_UNSUPPORTED_VERSION",
+            Error::DtdNotAllowed { .. } => "XML_DTD_NOT_ALLOWED",
+            Error::EntityDeclarationNotAllowed { .. } => "XML_ENTITY_NOT_ALLOWED",
+            Error::UndefinedEntity { .. } => "XML_UNDEFINED_ENTITY",
+            Error::InvalidCharacterReference { .. } => "XML_INVALID_CHARACTER_REFERENCE",
+            Error::UnboundPrefix { .. } => "XML_UNBOUND_PREFIX",
+            Error::ReservedNamespace { .. } => "XML_RESERVED_NAMESPACE",
+            Error::DuplicateAttribute { .. } => "XML_DUPLICATE_ATTRIBUTE",
+            Error::DuplicateId { .. } => "XML_DUPLICATE_ID",
+            Error::TooDeep { .. } => "XML_TOO_DEEP",
+            Error::TooManyNodes { .. } => "XML_TOO_MANY_NODES",
+            Error::TooManyAttributes { .. } => "XML_TOO_MANY_ATTRIBUTES",
+            Error::MismatchedEndTag { .. }
+            | Error::ContentOutsideRoot { .. }
+            | Error::Incomplete { .. }
+            | Error::Syntax { .. } => "XML_MALFORMED",
+            Error::RelativeNamespaceUri { .. } => "XML_RELATIVE_NAMESPACE_URI",
+            Error::NotAnElement { .. } => "XML_NOT_AN_ELEMENT",
+            Error::InvalidBuilderInput { .. } => "XML_INVALID_BUILDER_INPUT",
+            Error::UnknownAlgorithm { .. } | Error::UnsupportedAlgorithm { .. } => {
+                "UNSUPPORTED_ALGORITHM"
+            }
+            Error::MalformedSignature { .. } => "SIGNATURE_MALFORMED",
+            Error::ReferenceNotFound { .. } => "REFERENCE_NOT_FOUND",
+            Error::SignatureValueInvalid { .. } => "SIGNATURE_VALUE_INVALID",
+            Error::Pki { source, .. } => source.code(),
+            Error::SignatureNotFound { .. } => "SIGNATURE_NOT_FOUND",
+            Error::InvalidSignatureInput { .. } => "INVALID_SIGNATURE_INPUT",
+            Error::Io { .. } => "IO",
+        }
+    }
 }
 
 impl From<std::io::Error> for Error {

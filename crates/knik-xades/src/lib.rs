@@ -1,8 +1,12 @@
-//! XML for knik's signatures: a hardened reader, canonicalization, and (later) XAdES.
+//! XML for knik's signatures: a hardened reader, canonicalization, XMLDSig and XAdES.
 //!
 //! - [`xml`]: reads untrusted XML into an arena DOM that keeps the prefixes as written,
 //!   refusing DTDs, entity declarations, undefined entities, duplicate `Id`s and oversized
 //!   input; navigation and serialisation.
+//! - [`dsig`]: generic XML Signature processing: algorithm identifiers, `SignedInfo` and
+//!   `SignatureValue` checks, same-document reference digests.
+//! - [`xades`]: XAdES baseline B-B … B-LTA signatures: two-phase building, extension with
+//!   time-stamps and validation data, verification with coded findings.
 //! - [`c14n`]: Canonical XML 1.0 and 1.1 and Exclusive XML Canonicalization 1.0, with and
 //!   without comments, over a document or an element's subtree.
 //!
@@ -39,9 +43,12 @@
 #![forbid(unsafe_code)]
 
 pub mod c14n;
+pub mod dsig;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod trust_list;
+pub mod xades;
 pub mod xml;
 
 pub use error::{Error, Result, TextPosition};
