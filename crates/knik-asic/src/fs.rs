@@ -22,10 +22,13 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 /// Writes `path` atomically: `write` fills a new temporary file in the same directory, which
 /// is then flushed to disk (`fsync`) and renamed over `path`. On any error the temporary file
 /// is removed and `path` is left as it was.
-pub fn write_atomically<T>(
+///
+/// The closure's error type is the caller's, so a flow that fails for its own reasons (a PIN,
+/// a network service) passes its error through unchanged.
+pub fn write_atomically<T, E: From<Error>>(
     path: &Path,
-    write: impl FnOnce(&mut File) -> Result<T, Error>,
-) -> Result<T, Error> {
+    write: impl FnOnce(&mut File) -> Result<T, E>,
+) -> Result<T, E> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -48,7 +51,7 @@ pub fn write_atomically<T>(
         {
             Ok(f) => break (candidate, f),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(Error::from_io(e, "creating a temporary file")),
+            Err(e) => return Err(Error::from_io(e, "creating a temporary file").into()),
         }
     };
     let result = write(&mut tmp).and_then(|value| {
