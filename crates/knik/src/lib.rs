@@ -3,7 +3,26 @@
 //! `knik-pki`). With the `online` feature (the default) it also talks to OCSP responders and
 //! RFC 3161 time-stamp authorities over HTTP; without it the crate stays pure Rust and builds
 //! for `wasm32-unknown-unknown`, where verification needs nothing from the network.
+//!
+//! - [`sign`]: [`sign::create_container`], [`sign::add_signature`],
+//!   [`sign::extend_container`]; the signer is any [`signer::Signer`] (a card through the CLI,
+//!   a [`signer::SoftwareKey`], …); the services are [`services::TimeStamping`] and
+//!   [`services::Revocation`] ([`online::Services`] over HTTP).
+//! - [`verify`]: [`verify::verify_file`] / [`verify::verify`] → [`report::Report`].
 #![forbid(unsafe_code)]
 
+mod error;
+mod level;
 #[cfg(feature = "online")]
 pub mod online;
+pub mod report;
+mod resolver;
+pub mod services;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sign;
+pub mod signer;
+pub mod verify;
+
+pub use error::Error;
+pub use level::Level;
+pub use report::{Finding, Report, Severity, Verdict};

@@ -1,0 +1,538 @@
+//! Signing: files into a new ASiC-E container, or one more signature into an existing one,
+//! at B-B … B-LTA; and extending signatures that are already there.
+//!
+//! Every data file is read once while it is written into the container (the digest is
+//! computed on the way), so memory does not grow with file size. The container is written to
+//! a temporary file and renamed only when the signature is complete: a failed PIN, a removed
+//! card or an unreachable TSA leave nothing behind.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use knik_asic::{
+    Container, ContainerWriter, DigestAlgorithm, Hasher, Limits, WriterOptions,
+    append_signature_to_file, encode_uri_path, replace_signatures_in_file, write_atomically,
+};
+use knik_pki::{Certificate, HashAlgorithm};
+use knik_xades::c14n::Algorithm;
+use knik_xades::xades::{self, DataObject, DataResolver, SignatureDocument, SignatureOptions};
+
+use crate::error::Error;
+use crate::level::Level;
+use crate::resolver::{ContainerResolver, find_issuer};
+use crate::services::{Revocation, TimeStamping};
+use crate::signer::Signer;
+
+/// A file to sign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// Where it is read from.
+    pub path: PathBuf,
+    /// Its name in the container (flat by default: the file name).
+    pub name: String,
+    /// Its media type, written to the manifest and to the signature's DataObjectFormat.
+    pub media_type: String,
+}
+
+impl InputFile {
+    /// A file named by its last path component, with a media type guessed from the
+    /// extension (`application/octet-stream` when unknown).
+    pub fn from_path(path: impl Into<PathBuf>) -> Result<InputFile, Error> {
+        let path = path.into();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::InvalidRequest {
+                reason: format!("{} has no usable file name", path.display()),
+            })?
+            .to_owned();
+        let media_type = media_type_for(&name).to_owned();
+        Ok(InputFile {
+            path,
+            name,
+            media_type,
+        })
+    }
+}
+
+/// The media type for a file name, by extension.
+pub fn media_type_for(name: &str) -> &'static str {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        "xml" => "application/xml",
+        "json" => "application/json",
+        "html" | "htm" => "text/html",
+        "csv" => "text/csv",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "tif" | "tiff" => "image/tiff",
+        "zip" => "application/zip",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "doc" => "application/msword",
+        "xls" => "application/vnd.ms-excel",
+        "rtf" => "application/rtf",
+        _ => "application/octet-stream",
+    }
+}
+
+/// How to sign.
+#[derive(Debug, Clone)]
+pub struct SignOptions {
+    /// The level to reach (default B-LT).
+    pub level: Level,
+    /// Canonicalization for SignedInfo, SignedProperties and time-stamps (default C14N 1.1;
+    /// exclusive C14N for DSS-style or xadesjs-compatible signatures).
+    pub c14n: Algorithm,
+    /// SigningCertificateV2 (default) or the V1 element for old validators.
+    pub signing_certificate_v2: bool,
+    /// RSA-PSS instead of PKCS#1 v1.5 (when the signer supports it).
+    pub rsa_pss: bool,
+    /// The signer's claimed roles (SignerRoleV2).
+    pub claimed_roles: Vec<String>,
+    /// Where the signature was made (SignatureProductionPlaceV2).
+    pub production_place: Option<xades::ProductionPlace>,
+    /// Certificates that may complete the signer's chain (the issuing CA for OCSP, and what
+    /// B-LT embeds): the trust store's and any extra ones.
+    pub known_certificates: Vec<Certificate>,
+}
+
+impl Default for SignOptions {
+    fn default() -> Self {
+        SignOptions {
+            level: Level::Lt,
+            c14n: Algorithm::Inclusive11,
+            signing_certificate_v2: true,
+            rsa_pss: false,
+            claimed_roles: Vec::new(),
+            production_place: None,
+            known_certificates: Vec::new(),
+        }
+    }
+}
+
+/// A step of the signing flow, for progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Step {
+    /// Reading a data file (bytes follow through [`Progress::bytes`]).
+    Reading,
+    /// Waiting for the signer (PIN entry, card).
+    Signing,
+    /// Asking the time-stamp authority.
+    TimeStamping,
+    /// Asking the OCSP responder.
+    Revocation,
+    /// Asking for the archive time-stamp.
+    ArchiveTimeStamping,
+    /// Writing the container.
+    Writing,
+}
+
+/// Progress callbacks; every method has an empty default.
+pub trait Progress {
+    /// A step starts; `name` is the data file for [`Step::Reading`].
+    fn step(&mut self, _step: Step, _name: &str, _total_bytes: Option<u64>) {}
+    /// `n` more bytes of the current file were read.
+    fn bytes(&mut self, _n: u64) {}
+}
+
+/// No progress display.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// What a signing produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    /// The container written.
+    pub container: PathBuf,
+    /// The new entry, `META-INF/signaturesN.xml`.
+    pub signature_file: String,
+    /// The signature's Id.
+    pub signature_id: String,
+    /// The level the signature reached.
+    pub level: Level,
+    /// The signing certificate's subject.
+    pub signer: String,
+}
+
+struct Counting<'a, R> {
+    inner: R,
+    progress: &'a mut dyn Progress,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.bytes(n as u64);
+        Ok(n)
+    }
+}
+
+fn to_pki_hash(a: DigestAlgorithm) -> HashAlgorithm {
+    match a {
+        DigestAlgorithm::Sha256 => HashAlgorithm::Sha256,
+        DigestAlgorithm::Sha384 => HashAlgorithm::Sha384,
+        DigestAlgorithm::Sha512 => HashAlgorithm::Sha512,
+        _ => HashAlgorithm::Sha256,
+    }
+}
+
+/// Data objects resolved from files on disk (a container being created).
+struct FileResolver {
+    by_uri: HashMap<String, PathBuf>,
+}
+
+impl DataResolver for FileResolver {
+    fn write_data(&mut self, uri: &str, out: &mut dyn Write) -> io::Result<bool> {
+        let Some(path) = self.by_uri.get(uri) else {
+            return Ok(false);
+        };
+        let mut f = BufReader::with_capacity(1 << 16, File::open(path)?);
+        io::copy(&mut f, out)?;
+        Ok(true)
+    }
+}
+
+fn now_unix() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Signs `files` into a new container at `output` (replaced atomically if it exists).
+pub fn create_container(
+    files: &[InputFile],
+    output: &Path,
+    signer: &mut dyn Signer,
+    tsa: &mut dyn TimeStamping,
+    ocsp: &mut dyn Revocation,
+    options: &SignOptions,
+    progress: &mut dyn Progress,
+) -> Result<Signed, Error> {
+    if files.is_empty() {
+        return Err(Error::InvalidRequest {
+            reason: "nothing to sign: give at least one file".into(),
+        });
+    }
+    // Ask for the certificate before anything is written: no card, no work.
+    let certificate = signer.certificate()?;
+    let mut by_uri = HashMap::new();
+    let (signature_file, doc) = write_atomically(output, |file| {
+        let mut writer = ContainerWriter::with_options(
+            BufWriter::with_capacity(1 << 16, file),
+            WriterOptions::default().with_modified(now_unix()),
+        )?;
+        let mut data = Vec::with_capacity(files.len());
+        for f in files {
+            let source =
+                File::open(&f.path).map_err(Error::io("opening a file to sign", &f.path))?;
+            let len = source
+                .metadata()
+                .map_err(Error::io("reading a file's size", &f.path))?
+                .len();
+            progress.step(Step::Reading, &f.name, Some(len));
+            let mut hasher = Hasher::new(DigestAlgorithm::Sha256);
+            let mut reader = Counting {
+                inner: BufReader::with_capacity(1 << 16, source),
+                progress: &mut *progress,
+            };
+            writer.add_data_file_with_len(&f.name, &f.media_type, len, &mut reader, &mut hasher)?;
+            let uri = encode_uri_path(&f.name);
+            by_uri.insert(uri.clone(), f.path.clone());
+            data.push(DataObject {
+                uri,
+                mime_type: f.media_type.clone(),
+                digest_algorithm: to_pki_hash(hasher.algorithm()),
+                digest: hasher.finalize(),
+            });
+        }
+        let mut resolver = FileResolver {
+            by_uri: by_uri.clone(),
+        };
+        let doc = build_signature(
+            &certificate,
+            &data,
+            "S0",
+            signer,
+            tsa,
+            ocsp,
+            options,
+            &mut resolver,
+            progress,
+        )?;
+        progress.step(Step::Writing, "", None);
+        let name = writer.add_signature(&doc.to_xml())?;
+        let mut out = writer.finish()?;
+        out.flush()
+            .map_err(Error::io("writing the container", output))?;
+        Ok::<_, Error>((name, doc))
+    })?;
+    Ok(Signed {
+        container: output.to_path_buf(),
+        signature_file,
+        signature_id: "S0".into(),
+        level: level_of(&doc),
+        signer: signer_subject(&certificate),
+    })
+}
+
+/// Adds one more signature to the container at `path`; every existing entry is copied byte
+/// for byte and the file is replaced atomically.
+pub fn add_signature(
+    path: &Path,
+    signer: &mut dyn Signer,
+    tsa: &mut dyn TimeStamping,
+    ocsp: &mut dyn Revocation,
+    options: &SignOptions,
+    progress: &mut dyn Progress,
+) -> Result<Signed, Error> {
+    let certificate = signer.certificate()?;
+    let open = || -> Result<Container<BufReader<File>>, Error> {
+        let f = File::open(path).map_err(Error::io("opening the container", path))?;
+        Ok(Container::open(BufReader::with_capacity(1 << 16, f))?)
+    };
+    let mut container = open()?;
+    let files = container.data_files();
+    if files.is_empty() {
+        return Err(Error::InvalidRequest {
+            reason: "the container has no data files to sign".into(),
+        });
+    }
+    let mut data = Vec::with_capacity(files.len());
+    for f in &files {
+        progress.step(Step::Reading, &f.name, Some(f.size));
+        let digest = container.digest(&f.name, DigestAlgorithm::Sha256)?;
+        progress.bytes(f.size);
+        data.push(DataObject {
+            uri: encode_uri_path(&f.name),
+            mime_type: f
+                .media_type
+                .clone()
+                .unwrap_or_else(|| "application/octet-stream".into()),
+            digest_algorithm: HashAlgorithm::Sha256,
+            digest,
+        });
+    }
+    let id = format!("S{}", container.signature_names().len());
+    let mut resolver = ContainerResolver { container };
+    let doc = build_signature(
+        &certificate,
+        &data,
+        &id,
+        signer,
+        tsa,
+        ocsp,
+        options,
+        &mut resolver,
+        progress,
+    )?;
+    drop(resolver);
+    progress.step(Step::Writing, "", None);
+    let name = append_signature_to_file(
+        path,
+        &doc.to_xml(),
+        &Limits::default(),
+        WriterOptions::default().with_modified(now_unix()),
+    )?;
+    Ok(Signed {
+        container: path.to_path_buf(),
+        signature_file: name,
+        signature_id: id,
+        level: level_of(&doc),
+        signer: signer_subject(&certificate),
+    })
+}
+
+/// Phase 1 → signer → phase 2 → extension to the level asked.
+#[allow(clippy::too_many_arguments)]
+fn build_signature(
+    certificate: &[u8],
+    data: &[DataObject],
+    id: &str,
+    signer: &mut dyn Signer,
+    tsa: &mut dyn TimeStamping,
+    ocsp: &mut dyn Revocation,
+    options: &SignOptions,
+    resolver: &mut dyn DataResolver,
+    progress: &mut dyn Progress,
+) -> Result<SignatureDocument, Error> {
+    let xopts = SignatureOptions {
+        id: id.to_owned(),
+        c14n: options.c14n,
+        signing_certificate_v2: options.signing_certificate_v2,
+        rsa_pss: options.rsa_pss && signer.uses_rsa_pss(),
+        claimed_roles: options.claimed_roles.clone(),
+        production_place: options.production_place.clone(),
+        ..SignatureOptions::default()
+    };
+    let prepared = xades::prepare(certificate, data, &xopts)?;
+    progress.step(Step::Signing, "", None);
+    let value = signer.sign_digest(prepared.hash_algorithm(), prepared.digest_to_sign())?;
+    let mut doc = prepared.finish(&value)?;
+    extend_document(
+        &mut doc,
+        options.level,
+        tsa,
+        ocsp,
+        &options.known_certificates,
+        resolver,
+        progress,
+    )?;
+    Ok(doc)
+}
+
+fn level_of(doc: &SignatureDocument) -> Level {
+    match doc.level() {
+        xades::Level::B => Level::B,
+        xades::Level::T => Level::T,
+        xades::Level::Lt => Level::Lt,
+        xades::Level::Lta => Level::Lta,
+    }
+}
+
+fn signer_subject(der: &[u8]) -> String {
+    Certificate::from_der(der)
+        .map(|c| c.subject().to_string())
+        .unwrap_or_default()
+}
+
+/// Brings one signature up to `target`: a signature time-stamp (B-T), the certificates and a
+/// fresh OCSP response fetched after the time-stamp (B-LT), an archive time-stamp (B-LTA). A
+/// signature already at B-LTA gets one more archive time-stamp when `target` is B-LTA
+/// (renewal).
+pub fn extend_document(
+    doc: &mut SignatureDocument,
+    target: Level,
+    tsa: &mut dyn TimeStamping,
+    ocsp: &mut dyn Revocation,
+    known: &[Certificate],
+    resolver: &mut dyn DataResolver,
+    progress: &mut dyn Progress,
+) -> Result<(), Error> {
+    let current = level_of(doc);
+    let hash = HashAlgorithm::Sha256;
+    if target >= Level::T && current < Level::T {
+        progress.step(Step::TimeStamping, "", None);
+        let imprint = doc.signature_timestamp_imprint(hash)?;
+        let token = tsa.timestamp(hash, &imprint)?;
+        doc.add_signature_timestamp(&token)?;
+    }
+    if target >= Level::Lt && current < Level::Lt {
+        let signer = doc.signer_certificate()?;
+        let issuer = find_issuer(&signer, known).ok_or_else(|| Error::IssuerNotFound {
+            subject: signer.subject().to_string(),
+        })?;
+        progress.step(Step::Revocation, "", None);
+        let response = ocsp.ocsp(&signer, issuer)?;
+        let parsed = knik_pki::ocsp::OcspResponse::from_der(&response)?;
+        // CertificateValues: the chain up to the anchor, the responder's and the TSA's.
+        let mut certs: Vec<Vec<u8>> = Vec::new();
+        let mut push = |c: &Certificate| {
+            if c.as_der() != signer.as_der() && !certs.iter().any(|d| d == c.as_der()) {
+                certs.push(c.as_der().to_vec());
+            }
+        };
+        let mut cursor = issuer;
+        push(cursor);
+        for _ in 0..8 {
+            if cursor.is_self_issued() {
+                break;
+            }
+            match find_issuer(cursor, known) {
+                Some(next) => {
+                    push(next);
+                    cursor = next;
+                }
+                None => break,
+            }
+        }
+        for c in parsed.certificates() {
+            push(c);
+        }
+        for c in doc.timestamp_certificates()? {
+            push(&c);
+        }
+        doc.add_validation_data(&certs, &[response])?;
+    }
+    if target == Level::Lta {
+        progress.step(Step::ArchiveTimeStamping, "", None);
+        let imprint = doc.archive_timestamp_imprint(hash, resolver)?;
+        let token = tsa.timestamp(hash, &imprint)?;
+        doc.add_archive_timestamp(&token, resolver)?;
+    }
+    Ok(())
+}
+
+/// What [`extend_container`] did to one signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extended {
+    /// The signature entry.
+    pub file: String,
+    /// Level before.
+    pub from: Level,
+    /// Level after.
+    pub to: Level,
+}
+
+/// Extends every signature of the container at `path` to `target` (signatures already above
+/// it are left alone; B-LTA → B-LTA adds an archive time-stamp) and replaces the file
+/// atomically, copying every other entry byte for byte.
+pub fn extend_container(
+    path: &Path,
+    target: Level,
+    tsa: &mut dyn TimeStamping,
+    ocsp: &mut dyn Revocation,
+    known: &[Certificate],
+    progress: &mut dyn Progress,
+) -> Result<Vec<Extended>, Error> {
+    let open = || -> Result<Container<BufReader<File>>, Error> {
+        let f = File::open(path).map_err(Error::io("opening the container", path))?;
+        Ok(Container::open(BufReader::with_capacity(1 << 16, f))?)
+    };
+    let mut container = open()?;
+    let signature_files = container.signature_files()?;
+    if signature_files.is_empty() {
+        return Err(Error::InvalidRequest {
+            reason: "the container has no signatures to extend".into(),
+        });
+    }
+    let mut resolver = ContainerResolver { container: open()? };
+    let mut replacements = Vec::new();
+    let mut done = Vec::new();
+    for sf in signature_files {
+        let mut doc = SignatureDocument::from_xml(sf.bytes.clone(), None)?;
+        let from = level_of(&doc);
+        if from > target || (from == target && target != Level::Lta) {
+            continue;
+        }
+        extend_document(&mut doc, target, tsa, ocsp, known, &mut resolver, progress)?;
+        done.push(Extended {
+            file: sf.name.clone(),
+            from,
+            to: level_of(&doc),
+        });
+        replacements.push((sf.name, doc.to_xml().to_vec()));
+    }
+    drop(resolver);
+    if !replacements.is_empty() {
+        progress.step(Step::Writing, "", None);
+        replace_signatures_in_file(
+            path,
+            &replacements,
+            &Limits::default(),
+            WriterOptions::default().with_modified(now_unix()),
+        )?;
+    }
+    Ok(done)
+}
