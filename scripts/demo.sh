@@ -2,7 +2,9 @@
 # knik's main job on the embedded default, on a fresh Debian 12 machine:
 # installs what is missing, builds knik, starts pcscd with the virtual readers, puts the virtual
 # citizen ID card in "Virtual PCD 00 00" and the virtual residence card in "Virtual PCD 00 01",
-# and shows the readers, the cards and the holders' identities with `knik card list/info`.
+# shows the readers, the cards and the holders' identities with `knik card list/info`, then signs
+# a document with the citizen's card through pcscd at B-LT (time-stamp and OCSP from the loopback
+# services) and verifies the container.
 # Everything it started is stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,3 +45,24 @@ echo; echo "\$ knik card info --reader 'Virtual PCD 00 00'"
 "$KNIK" card info --reader "Virtual PCD 00 00"
 echo; echo "\$ knik card info --reader 'Virtual PCD 00 01'"
 "$KNIK" card info --reader "Virtual PCD 00 01"
+
+# Signing: the virtual card's PIN2 comes from the environment here (a person gets a PIN
+# prompt); the time-stamp authority and the OCSP responder are the loopback test services.
+DEMO="$STATE/demo"
+mkdir -p "$DEMO"
+printf 'Համաձայնագիր / Agreement\nSigned with knik on the virtual citizen ID card.\n' >"$DEMO/agreement.txt"
+cat >"$DEMO/config.toml" <<EOF
+[pki]
+trust = ["$ROOT/test-vectors/pki/root.pem"]
+chain = ["$ROOT/test-vectors/pki/citizen-ca.pem", "$ROOT/test-vectors/pki/resident-ca.pem"]
+
+[signing]
+level = "LT"
+tsa_url = "http://127.0.0.1:8889/"
+ocsp_url = "http://127.0.0.1:8881/"
+EOF
+echo; echo "\$ knik sign --reader 'Virtual PCD 00 00' agreement.txt -o agreement.asice    (B-LT)"
+KNIK_PIN2=12345 "$KNIK" --config "$DEMO/config.toml" --pin-source env --reader "Virtual PCD 00 00" \
+  sign "$DEMO/agreement.txt" -o "$DEMO/agreement.asice" --force
+echo; echo "\$ knik verify agreement.asice"
+"$KNIK" --config "$DEMO/config.toml" verify "$DEMO/agreement.asice"

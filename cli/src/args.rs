@@ -60,6 +60,141 @@ pub enum Command {
     /// Cards and card readers.
     #[command(subcommand)]
     Card(CardCommand),
+    /// Sign files into a new ASiC-E container (-o), or add a signature to an existing one.
+    Sign(SignArgs),
+    /// Check a signed container: who signed, when, whether it is intact and trusted.
+    Verify(VerifyArgs),
+    /// Copy the data files out of a container.
+    Extract(ExtractArgs),
+    /// Bring the signatures of a container to a higher level (e.g. B-LTA for archiving).
+    Extend(ExtendArgs),
+}
+
+/// Options shared by the commands that talk to a time-stamp authority or an OCSP responder.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ServiceArgs {
+    /// RFC 3161 time-stamp authority (default: `[signing] tsa_url` in the configuration).
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
+    /// OCSP responder (default: `[signing] ocsp_url`, else the certificate's own address).
+    #[arg(long, value_name = "URL")]
+    pub ocsp: Option<String>,
+    /// CA certificates (PEM or DER, files or directories) to complete the signer's chain.
+    #[arg(long, value_name = "FILE")]
+    pub chain: Vec<PathBuf>,
+}
+
+/// Options of the commands that judge trust.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TrustArgs {
+    /// Trust anchors: certificate files (PEM/DER) or directories of them (repeatable; default:
+    /// `[pki] trust` in the configuration).
+    #[arg(long, value_name = "FILE|DIR")]
+    pub trust: Vec<PathBuf>,
+    /// An ETSI TS 119 612 trust list whose granted services become trust anchors (repeatable).
+    #[arg(long, value_name = "FILE", requires = "tsl_signer")]
+    pub tsl: Vec<PathBuf>,
+    /// The certificate the trust list must be signed with.
+    #[arg(long, value_name = "FILE")]
+    pub tsl_signer: Vec<PathBuf>,
+}
+
+/// `knik sign`
+#[derive(Args, Debug)]
+pub struct SignArgs {
+    /// Files to sign, or one existing container (.asice, .sce, .bdoc) to add a signature to.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The container to create.
+    #[arg(short, long, value_name = "OUT.asice")]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// B (signature only), T (+ time-stamp), LT (+ certificates and OCSP; the default), LTA
+    /// (+ archive time-stamp).
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<String>,
+    /// Sign with the ID card or residence card in a reader (the default).
+    #[arg(long, conflicts_with = "key")]
+    pub card: bool,
+    /// Sign with a software key: a PKCS#12 file (.p12/.pfx; password from KNIK_KEY_PASSWORD or
+    /// asked) or a PEM private key with --cert.
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// The certificate of a PEM --key.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// Canonicalization: c14n11 (default, libdigidocpp's), exc (DSS's; also for xadesjs).
+    #[arg(long, value_name = "METHOD")]
+    pub c14n: Option<String>,
+    /// Write the older SigningCertificate (V1) instead of SigningCertificateV2.
+    #[arg(long)]
+    pub signing_certificate_v1: bool,
+    /// Sign RSA keys with RSA-PSS (software keys only).
+    #[arg(long)]
+    pub rsa_pss: bool,
+    /// The signer's role, e.g. "Director" (repeatable).
+    #[arg(long, value_name = "TEXT")]
+    pub role: Vec<String>,
+    /// Where the signature is made: city.
+    #[arg(long, value_name = "TEXT")]
+    pub city: Option<String>,
+    /// Where the signature is made: country (e.g. AM).
+    #[arg(long, value_name = "TEXT")]
+    pub country: Option<String>,
+    /// Media type for every file signed (default: guessed from the extension).
+    #[arg(long, value_name = "TYPE")]
+    pub media_type: Option<String>,
+    /// Time-stamp and OCSP services.
+    #[command(flatten)]
+    pub services: ServiceArgs,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// `knik verify`
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// The container to check.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Trust anchors.
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}
+
+/// `knik extract`
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// The container.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Directory to write to (created if missing; default: the current directory).
+    #[arg(short = 'd', long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Replace files that exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `knik extend`
+#[derive(Args, Debug)]
+pub struct ExtendArgs {
+    /// The container to change (replaced atomically).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The level to reach: T, LT or LTA (LTA on a B-LTA signature renews its archive
+    /// time-stamp).
+    #[arg(long, value_name = "LEVEL", default_value = "LTA")]
+    pub level: String,
+    /// Time-stamp and OCSP services.
+    #[command(flatten)]
+    pub services: ServiceArgs,
+    /// Trust anchors (to complete the signer's chain).
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }
 
 /// `knik card …`

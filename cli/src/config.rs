@@ -11,6 +11,15 @@
 //!
 //! [pki]
 //! policies = "/etc/knik/policies.toml"   # certificate policy → document kind
+//! trust = ["/etc/knik/trust"]            # trust anchors: PEM/DER files or directories
+//! chain = ["/etc/knik/ca"]               # CA certificates that complete signers' chains
+//! trust_lists = [{ file = "/etc/knik/am-tsl.xml", signer = "/etc/knik/tsl-signer.pem" }]
+//!
+//! [signing]
+//! level = "LT"                           # B | T | LT | LTA
+//! tsa_url = "http://tsa.example.am/"
+//! ocsp_url = "http://ocsp.example.am/"   # default: the certificate's AIA address
+//! c14n = "c14n11"                        # c14n11 | exc
 //! ```
 
 use crate::error::CliError;
@@ -27,6 +36,33 @@ pub struct Config {
     /// `[pki]`
     #[serde(default)]
     pub pki: PkiConfig,
+    /// `[signing]`
+    #[serde(default)]
+    pub signing: SigningConfig,
+}
+
+/// `[signing]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigningConfig {
+    /// Default level (B, T, LT, LTA).
+    pub level: Option<String>,
+    /// Default time-stamp authority.
+    pub tsa_url: Option<String>,
+    /// Default OCSP responder.
+    pub ocsp_url: Option<String>,
+    /// Default canonicalization (`c14n11` or `exc`).
+    pub c14n: Option<String>,
+}
+
+/// One `[[pki.trust_lists]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustListConfig {
+    /// The TS 119 612 XML file.
+    pub file: PathBuf,
+    /// The certificate it must be signed with.
+    pub signer: PathBuf,
 }
 
 /// `[card]`
@@ -50,6 +86,15 @@ pub struct CardConfig {
 pub struct PkiConfig {
     /// Policy OID → document kind mapping file.
     pub policies: Option<PathBuf>,
+    /// Trust anchors: files or directories.
+    #[serde(default)]
+    pub trust: Vec<PathBuf>,
+    /// CA certificates that complete signers' chains: files or directories.
+    #[serde(default)]
+    pub chain: Vec<PathBuf>,
+    /// Trust lists.
+    #[serde(default)]
+    pub trust_lists: Vec<TrustListConfig>,
 }
 
 impl Config {

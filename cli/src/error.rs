@@ -22,6 +22,10 @@ pub enum CliError {
     Config(String),
     /// The command line asks for something impossible.
     Usage(String),
+    /// From the signing and verifying flows.
+    Knik(knik::Error),
+    /// `knik verify` found the container invalid or indeterminate (the report is printed).
+    Verdict(knik::Verdict),
 }
 
 impl CliError {
@@ -33,6 +37,8 @@ impl CliError {
             CliError::Io { .. } => "CLI_IO".to_string(),
             CliError::Config(_) => "CLI_CONFIG".to_string(),
             CliError::Usage(_) => "CLI_USAGE".to_string(),
+            CliError::Knik(e) => e.code().to_string(),
+            CliError::Verdict(v) => format!("VERDICT_{}", v.as_str().to_uppercase()),
         }
     }
 
@@ -42,6 +48,13 @@ impl CliError {
             CliError::Card(e) => exit::for_card_error(e.class()),
             CliError::Pki(_) | CliError::Io { .. } => exit::FAILURE,
             CliError::Config(_) | CliError::Usage(_) => exit::USAGE,
+            CliError::Knik(e) => match e {
+                knik::Error::Online(_) | knik::Error::ServiceMissing { .. } => exit::SERVICE,
+                knik::Error::InvalidRequest { .. } | knik::Error::Key { .. } => exit::USAGE,
+                _ => exit::FAILURE,
+            },
+            CliError::Verdict(knik::Verdict::Indeterminate) => exit::INDETERMINATE,
+            CliError::Verdict(_) => exit::INVALID,
         }
     }
 
@@ -53,11 +66,26 @@ impl CliError {
             CliError::Io { path, message } => format!("{path}: {message}"),
             CliError::Config(m) => format!("configuration: {m}"),
             CliError::Usage(m) => m.clone(),
+            CliError::Knik(e) => e.to_string(),
+            CliError::Verdict(v) => format!("the container is {}", v.as_str()),
         }
     }
 
     /// What the citizen can do about it, when there is something.
     pub fn hint(&self) -> Option<String> {
+        if let CliError::Knik(e) = self {
+            return match e {
+                knik::Error::ServiceMissing { .. } => Some(
+                    "Set tsa_url / ocsp_url under [signing] in the configuration, or choose \
+                     --level B."
+                        .into(),
+                ),
+                knik::Error::IssuerNotFound { .. } => Some(
+                    "Give the CA certificate with --chain, or add it under [pki] chain.".into(),
+                ),
+                _ => None,
+            };
+        }
         let CliError::Card(e) = self else { return None };
         Some(match e {
             CardError::ServiceUnavailable => {
@@ -111,5 +139,11 @@ impl From<CardError> for CliError {
 impl From<knik_pki::Error> for CliError {
     fn from(e: knik_pki::Error) -> Self {
         CliError::Pki(e)
+    }
+}
+
+impl From<knik::Error> for CliError {
+    fn from(e: knik::Error) -> Self {
+        CliError::Knik(e)
     }
 }

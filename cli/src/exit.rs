@@ -20,6 +20,13 @@ pub const PIN_BLOCKED: u8 = 6;
 pub const CANCELLED: u8 = 7;
 /// The card was removed, did not answer, or answered something unexpected.
 pub const CARD_ERROR: u8 = 8;
+/// `knik verify`: the container or a signature is invalid.
+pub const INVALID: u8 = 9;
+/// `knik verify`: nothing is wrong, but validity cannot be established (no trust anchor,
+/// revocation unknown, no signatures).
+pub const INDETERMINATE: u8 = 10;
+/// A network service (time-stamp authority, OCSP responder) failed.
+pub const SERVICE: u8 = 11;
 
 /// The exit code for a card-layer error class (exhaustive: a new class must be placed here).
 pub fn for_card_error(class: ErrorClass) -> u8 {

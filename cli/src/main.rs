@@ -1,5 +1,5 @@
 //! `knik`: the command line of knik for citizens and residents of Armenia — read an ID card or
-//! residence card, manage its PINs, and (later) sign and verify documents.
+//! residence card, manage its PINs, sign documents into ASiC-E containers and verify them.
 //!
 //! Every command takes `--json` for programs; errors then come as
 //! `{"error": {"code": "...", "message": "..."}}` on stdout. Exit codes are in docs/cli.md.
@@ -12,6 +12,7 @@ mod error;
 mod exit;
 mod output;
 mod pin;
+mod progress;
 mod trace;
 
 use clap::Parser;
@@ -23,7 +24,10 @@ fn main() -> ExitCode {
     match commands::run(&args) {
         Ok(()) => ExitCode::from(exit::OK),
         Err(e) => {
-            out.error(&e);
+            // A verdict was already reported in full by `knik verify`.
+            if !matches!(e, error::CliError::Verdict(_)) {
+                out.error(&e);
+            }
             ExitCode::from(e.exit_code())
         }
     }

@@ -124,11 +124,11 @@ fn watch(out: Output, timeout: Option<u64>) -> Result<(), CliError> {
     }
 }
 
-fn open(global: &Global, config: &Config) -> Result<Device, CliError> {
+pub(crate) fn open(global: &Global, config: &Config) -> Result<Device, CliError> {
     device::open(global, config, global.trace.then_some(Tracer))
 }
 
-fn policies(config: &Config) -> Result<PolicyMap, CliError> {
+pub(crate) fn policies(config: &Config) -> Result<PolicyMap, CliError> {
     let mut map = PolicyMap::default();
     if let Some(path) = &config.pki.policies {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::Io {
@@ -458,7 +458,11 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 }
 
 /// The PIN prompt for this card, from the PIN source the options choose.
-fn prompt(dev: &mut Device, global: &Global, config: &Config) -> Result<pin::PinPrompt, CliError> {
+pub(crate) fn prompt(
+    dev: &mut Device,
+    global: &Global,
+    config: &Config,
+) -> Result<pin::PinPrompt, CliError> {
     let source = pin::source(global.pin_source, config)?;
     let label = card_label(dev, config);
     Ok(pin::PinPrompt::new(source, dev.profile().cloned(), label))
