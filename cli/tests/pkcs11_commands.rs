@@ -99,3 +99,62 @@ fn missing_module_lists_where_it_looked() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["error"]["code"], "CARD_PKCS11_MODULE");
 }
+
+#[test]
+fn legacy_card_through_pkcs11_signs_a_container_at_lt() {
+    let listening = Command::new("ss")
+        .arg("-ltn")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    if !listening.contains(":8889 ") || !listening.contains(":8881 ") {
+        assert!(
+            std::env::var("KNIK_REQUIRE_SERVICES").as_deref() != Ok("1"),
+            "the OCSP responder and the TSA are not running (scripts/services.sh up)"
+        );
+        eprintln!("SKIPPED: the OCSP responder and the TSA are not running");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let conf = token(dir.path());
+    let doc = dir.path().join("letter.txt");
+    std::fs::write(&doc, "Signed through PKCS#11.\n").unwrap();
+    let out = dir.path().join("letter.asice");
+    let pki = repo().join("test-vectors/pki");
+    let o = knik(
+        &conf,
+        &[
+            "--pin-source",
+            "env",
+            "sign",
+            doc.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--chain",
+            pki.join("citizen-ca.pem").to_str().unwrap(),
+            "--tsa",
+            "http://127.0.0.1:8889/",
+            "--quiet",
+        ],
+        // One user PIN guards both keys of the SoftHSM token, as on the legacy cards' module.
+        &[("KNIK_PIN2", "1234")],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The responder comes from the certificate's authorityInfoAccess (no --ocsp).
+    let o = Command::new(env!("CARGO_BIN_EXE_knik"))
+        .args(["verify", "--json", "--trust"])
+        .arg(pki.join("root.pem"))
+        .arg(&out)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(o.status.success(), "{v}");
+    assert_eq!(v["signatures"][0]["level"], "B-LT");
+    assert_eq!(v["signatures"][0]["signer"]["surname"], "KARAPETYAN");
+    assert!(
+        v["signatures"][0]["signature_method"]
+            .as_str()
+            .unwrap()
+            .contains("rsa-sha256")
+    );
+}
