@@ -20,6 +20,8 @@ cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 step "wasm32-unknown-unknown build of the pure crates"
 cargo build --locked --target wasm32-unknown-unknown \
   -p knik-pki -p knik-xades -p knik-asic -p knik-card -p knik-webeid -p knik-mobile-id
+# the facade's verifier, without the HTTP clients
+cargo build --locked --target wasm32-unknown-unknown -p knik --no-default-features
 
 step "local services"
 STATE="$ROOT/.run/test-services"

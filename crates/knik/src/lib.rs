@@ -20,6 +20,7 @@ mod resolver;
 pub mod services;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sign;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod signer;
 pub mod verify;
 
