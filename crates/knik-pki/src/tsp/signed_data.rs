@@ -54,6 +54,45 @@ pub(crate) struct SignedData {
     signature: Vec<u8>,
 }
 
+/// The DER form of a ContentInfo whose SEQUENCE (and possibly its `[0]`) has an indefinite
+/// length: `30 80 <contentType> A0 80 <SignedData> 00 00 00 00`, or with a definite `[0]`.
+/// `None` when anything else is indefinite or bytes trail the end-of-contents octets.
+fn definite_content_info(ber: &[u8]) -> Option<Vec<u8>> {
+    const WHAT: &str = "time-stamp ContentInfo";
+    const END_OF_CONTENTS: [u8; 2] = [0, 0];
+    let body = ber.strip_prefix(&[tag::SEQUENCE, 0x80])?;
+    let content_type = reader::Reader::new(body, WHAT)
+        .read(tag::OID, "contentType")
+        .ok()?
+        .raw;
+    let after_type = &body[content_type.len()..];
+    let explicit = tag::context(0, true);
+    let (signed, tail) = match after_type.strip_prefix(&[explicit, 0x80]) {
+        Some(inner) => {
+            let signed = reader::Reader::new(inner, WHAT)
+                .read(tag::SEQUENCE, "content")
+                .ok()?
+                .raw;
+            (
+                signed,
+                inner[signed.len()..].strip_prefix(&END_OF_CONTENTS)?,
+            )
+        }
+        None => {
+            let content = reader::Reader::new(after_type, WHAT)
+                .read(explicit, "content")
+                .ok()?;
+            let signed = content.explicit_inner("content").ok()?.raw;
+            (signed, &after_type[content.raw.len()..])
+        }
+    };
+    if tail != END_OF_CONTENTS {
+        return None;
+    }
+    let content = writer::tlv(explicit, signed);
+    Some(writer::sequence(&[content_type, &content]))
+}
+
 /// The signed attributes a token needs, read from the SET.
 struct SignedAttributes {
     content_type: Option<String>,
@@ -64,8 +103,22 @@ struct SignedAttributes {
 
 impl SignedData {
     /// ContentInfo ::= SEQUENCE { contentType id-signedData, content [0] EXPLICIT SignedData }
+    ///
+    /// The two outer layers may also come with indefinite lengths, as SK's and other
+    /// BouncyCastle-based TSAs write them (RFC 5652 allows BER there); everything inside
+    /// SignedData must still be DER.
     pub(crate) fn from_content_info(der: &[u8]) -> Result<Self, Error> {
         const WHAT: &str = "time-stamp ContentInfo";
+        let definite;
+        let der = if der.starts_with(&[tag::SEQUENCE, 0x80]) {
+            definite = definite_content_info(der).ok_or_else(|| Error::Der {
+                what: WHAT,
+                reason: "indefinite length outside the ContentInfo's two outer layers".to_owned(),
+            })?;
+            &definite[..]
+        } else {
+            der
+        };
         let info = reader::parse_single(der, tag::SEQUENCE, WHAT)?;
         let mut r = info.reader();
         let content_type = r.read(tag::OID, "contentType")?.oid("contentType")?;
@@ -449,4 +502,59 @@ fn check_ess_cert_id(der: &[u8], v2: bool, signer: &Certificate) -> Result<(), E
     }
     c.finish()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A DER token from the fuzz corpus, its ContentInfo rewritten with indefinite lengths.
+    fn token_der() -> Vec<u8> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fuzz/corpus/tsp_response/token-only"
+        );
+        std::fs::read(path).expect("fuzz/corpus/tsp_response/token-only")
+    }
+
+    fn indefinite(der: &[u8], inner_too: bool) -> Vec<u8> {
+        let info = reader::parse_single(der, tag::SEQUENCE, "test").expect("DER ContentInfo");
+        let mut r = info.reader();
+        let content_type = r.read_any().expect("contentType").raw;
+        let content = r.read_any().expect("content");
+        let mut out = vec![tag::SEQUENCE, 0x80];
+        out.extend_from_slice(content_type);
+        if inner_too {
+            out.extend_from_slice(&[tag::context(0, true), 0x80]);
+            out.extend_from_slice(content.value);
+            out.extend_from_slice(&[0, 0]);
+        } else {
+            out.extend_from_slice(content.raw);
+        }
+        out.extend_from_slice(&[0, 0]);
+        out
+    }
+
+    #[test]
+    fn indefinite_outer_layers_read_like_der() {
+        let der = token_der();
+        let reference = SignedData::from_content_info(&der).expect("DER token");
+        for inner_too in [true, false] {
+            let ber = indefinite(&der, inner_too);
+            assert_eq!(definite_content_info(&ber).as_deref(), Some(&der[..]));
+            let parsed = SignedData::from_content_info(&ber).expect("BER token");
+            assert_eq!(parsed.e_content, reference.e_content);
+            assert_eq!(parsed.signature, reference.signature);
+        }
+    }
+
+    #[test]
+    fn indefinite_outer_layers_with_trailing_bytes_are_refused() {
+        let mut ber = indefinite(&token_der(), true);
+        ber.push(0);
+        let err = SignedData::from_content_info(&ber).err().expect("refused");
+        assert!(err.to_string().contains("indefinite length"), "{err}");
+        ber.truncate(ber.len() - 3);
+        assert!(SignedData::from_content_info(&ber).is_err());
+    }
 }
