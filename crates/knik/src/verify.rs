@@ -29,6 +29,9 @@ use crate::resolver::{ContainerResolver, find_issuer};
 pub struct VerifyOptions {
     /// Trust anchors (files, directories, trust lists).
     pub trust: TrustStore,
+    /// Intermediate CA certificates that may complete a chain (not trusted by themselves):
+    /// B-B and B-T signatures carry only the signer's certificate.
+    pub chain: Vec<Certificate>,
     /// Certificate policy → document kind.
     pub policies: PolicyMap,
     /// The validation time (default: now).
@@ -38,12 +41,8 @@ pub struct VerifyOptions {
 /// The stable codes the facade adds to those of the layers below (documented in
 /// `docs/verification.md`).
 pub mod codes {
-    /// The container could not be opened at all (hostile or not a ZIP); see the message.
-    pub const CONTAINER_UNREADABLE: &str = "CONTAINER_UNREADABLE";
     /// The container has no signature.
     pub const NO_SIGNATURES: &str = "NO_SIGNATURES";
-    /// A signature file is not readable XML (DTD, entities, duplicate Id, limits, syntax).
-    pub const SIGNATURE_FILE_UNREADABLE: &str = "SIGNATURE_FILE_UNREADABLE";
     /// A data file is covered by no signature.
     pub const DATA_FILE_NOT_SIGNED: &str = "DATA_FILE_NOT_SIGNED";
     /// A signature reference names a file that is not a data file of the container.
@@ -62,9 +61,10 @@ pub mod codes {
     pub const OCSP_STATUS_UNKNOWN: &str = "OCSP_STATUS_UNKNOWN";
     /// An embedded OCSP response is not for the signing certificate.
     pub const OCSP_CERT_MISMATCH: &str = "OCSP_CERT_MISMATCH";
-    /// An embedded OCSP response does not check out (signature, responder, syntax).
+    /// An embedded OCSP response does not check out (signature, syntax, times, algorithm).
     pub const OCSP_INVALID: &str = "OCSP_INVALID";
-    /// The OCSP responder's certificate does not chain to a trust anchor.
+    /// The OCSP responder's certificate does not chain to a trust anchor, or the responder is
+    /// neither the CA nor designated by it (RFC 6960 §4.2.2.2) and no trust anchor names it.
     pub const OCSP_RESPONDER_NOT_TRUSTED: &str = "OCSP_RESPONDER_NOT_TRUSTED";
     /// A time-stamp's TSA certificate does not chain to a trust anchor.
     pub const TIMESTAMP_NOT_TRUSTED: &str = "TIMESTAMP_NOT_TRUSTED";
@@ -274,6 +274,7 @@ fn judge_signature<R: Read + Seek>(
     let signer = check.signer_certificate.clone();
     // Every certificate the signature carries may help build paths.
     let mut candidates: Vec<Certificate> = check.certificates();
+    candidates.extend(options.chain.iter().cloned());
     // Time-stamps: tokens are re-read with the candidates so the TSA certificate is found.
     let mut timestamps = Vec::new();
     let mut proven: Option<OffsetDateTime> = None;
@@ -335,11 +336,16 @@ fn judge_signature<R: Read + Seek>(
         }
     }
     let Some(signer) = signer else {
-        findings.push(Finding::new(
-            xades::codes::SIGNER_CERTIFICATE_MISSING,
-            Severity::Error,
-            "the signature carries no signing certificate",
-        ));
+        // knik-xades has said why already when the certificate is there but unreadable.
+        if !check.has(xades::codes::SIGNER_CERTIFICATE_UNREADABLE)
+            && !check.has(xades::codes::SIGNER_CERTIFICATE_MISSING)
+        {
+            findings.push(Finding::new(
+                xades::codes::SIGNER_CERTIFICATE_MISSING,
+                Severity::Error,
+                "the signature carries no signing certificate",
+            ));
+        }
         return finish(
             file,
             check,
@@ -438,14 +444,22 @@ fn judge_signature<R: Read + Seek>(
         ) {
             Ok(v) => v,
             Err(e) => {
-                let code = if matches!(e, knik_pki::Error::OcspCertIdMismatch { .. }) {
-                    codes::OCSP_CERT_MISMATCH
-                } else {
-                    codes::OCSP_INVALID
+                let (code, severity) = match e {
+                    knik_pki::Error::OcspCertIdMismatch { .. } => {
+                        (codes::OCSP_CERT_MISMATCH, Severity::Error)
+                    }
+                    // The response's signature verified, but its responder is neither the CA
+                    // nor a responder the CA designated: RFC 6960 §4.2.2.2 leaves such a
+                    // "trusted responder" to local configuration (SK's responders are issued by
+                    // the root), which we do not have. Unconfirmed, not proven wrong.
+                    knik_pki::Error::OcspResponderNotAuthorised { .. } => {
+                        (codes::OCSP_RESPONDER_NOT_TRUSTED, Severity::Indeterminate)
+                    }
+                    _ => (codes::OCSP_INVALID, Severity::Error),
                 };
                 findings.push(Finding::new(
                     code,
-                    Severity::Error,
+                    severity,
                     format!("the OCSP response does not check out: {e}"),
                 ));
                 continue;
@@ -470,8 +484,14 @@ fn judge_signature<R: Read + Seek>(
                 ));
             }
         }
+        // producedAt has whole seconds (as responders write it) while genTime may carry a
+        // fraction: compare at the second, or an OCSP response fetched in the same second as
+        // the time-stamp would count as earlier.
         if let Some(ts) = proven
-            && let Some(f) = timing::check_ocsp_after_timestamp(verified.produced_at(), ts)
+            && let Some(f) = timing::check_ocsp_after_timestamp(
+                ts.replace_nanosecond(0).unwrap_or(ts),
+                verified.produced_at(),
+            )
         {
             findings.push(Finding::new(f.code, timing_severity(f.severity), f.message));
         }
@@ -514,10 +534,18 @@ fn judge_signature<R: Read + Seek>(
             .iter()
             .any(|f| f.code == codes::OCSP_CERT_MISMATCH || f.code == codes::OCSP_INVALID)
     {
+        let why = if check.ocsp_responses.is_empty() {
+            "the signature carries no OCSP response"
+        } else if issuer.is_none() {
+            "the signature's OCSP response cannot be checked without the certificate of the \
+             signer's issuing CA, which neither the signature nor the trust anchors provide"
+        } else {
+            "the signature's OCSP response cannot be used"
+        };
         findings.push(Finding::new(
             codes::REVOCATION_UNKNOWN,
             Severity::Indeterminate,
-            "the signature carries no OCSP response, so whether the certificate was revoked is unknown",
+            format!("{why}, so whether the certificate was revoked is unknown"),
         ));
     }
     if !intact_signature_ts && check.signature_timestamps.is_empty() {
