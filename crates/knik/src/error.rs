@@ -68,6 +68,28 @@ pub enum Error {
         /// The signer certificate's subject.
         subject: String,
     },
+    /// The signing certificate is outside its validity period: a signature made with it
+    /// would never be valid.
+    #[error(
+        "the signing certificate of {subject} is not valid now (valid {not_before} to {not_after})"
+    )]
+    CertificateNotValid {
+        /// The certificate's subject.
+        subject: String,
+        /// Its notBefore (RFC 3339).
+        not_before: String,
+        /// Its notAfter (RFC 3339).
+        not_after: String,
+    },
+    /// The OCSP responder says the signing certificate is revoked (or does not know it):
+    /// nothing is written.
+    #[error("the OCSP responder says the certificate of {subject} is {status}")]
+    CertificateRevoked {
+        /// The certificate's subject.
+        subject: String,
+        /// `revoked on <time>` or `unknown to the responder`.
+        status: String,
+    },
     /// The signature made by the signer does not verify with its certificate.
     #[error("the signature value does not match the signing certificate")]
     SignatureValueMismatch,
@@ -89,6 +111,8 @@ impl Error {
             Error::ServiceMissing { .. } => "SERVICE_NOT_CONFIGURED",
             Error::IssuerNotFound { .. } => "ISSUER_NOT_FOUND",
             Error::SignatureValueMismatch => "SIGNATURE_VALUE_MISMATCH",
+            Error::CertificateNotValid { .. } => "SIGNER_CERT_NOT_VALID",
+            Error::CertificateRevoked { .. } => "SIGNER_REVOKED",
         }
     }
 

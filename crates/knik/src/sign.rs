@@ -376,6 +376,7 @@ fn build_signature(
         production_place: options.production_place.clone(),
         ..SignatureOptions::default()
     };
+    refuse_outside_validity(certificate)?;
     let prepared = xades::prepare(certificate, data, &xopts)?;
     progress.step(Step::Signing, "", None);
     let value = signer.sign_digest(prepared.hash_algorithm(), prepared.digest_to_sign())?;
@@ -436,6 +437,7 @@ pub fn extend_document(
         progress.step(Step::Revocation, "", None);
         let response = ocsp.ocsp(&signer, issuer)?;
         let parsed = knik_pki::ocsp::OcspResponse::from_der(&response)?;
+        refuse_unless_good(&parsed, &signer, issuer)?;
         // CertificateValues: the chain up to the anchor, the responder's and the TSA's.
         let mut certs: Vec<Vec<u8>> = Vec::new();
         let mut push = |c: &Certificate| {
@@ -472,6 +474,56 @@ pub fn extend_document(
         doc.add_archive_timestamp(&token, resolver)?;
     }
     Ok(())
+}
+
+/// An expired (or not yet valid) certificate makes signatures that no verifier accepts: say so
+/// before the signer is asked for a PIN.
+fn refuse_outside_validity(certificate: &[u8]) -> Result<(), Error> {
+    let cert = Certificate::from_der(certificate)?;
+    let now = time::OffsetDateTime::now_utc();
+    if now < cert.not_before() || now > cert.not_after() {
+        return Err(Error::CertificateNotValid {
+            subject: cert.subject().to_string(),
+            not_before: rfc3339(cert.not_before()),
+            not_after: rfc3339(cert.not_after()),
+        });
+    }
+    Ok(())
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// B-LT embeds proof that the certificate was good: a `revoked` or `unknown` answer (or one
+/// about another certificate) stops the flow before anything is written.
+fn refuse_unless_good(
+    response: &knik_pki::ocsp::OcspResponse,
+    signer: &Certificate,
+    issuer: &Certificate,
+) -> Result<(), Error> {
+    use knik_pki::ocsp::CertStatus;
+    let subject = || signer.subject().to_string();
+    let single = response
+        .responses()
+        .iter()
+        .find(|r| r.cert_id().matches(signer, issuer))
+        .ok_or_else(|| Error::CertificateRevoked {
+            subject: subject(),
+            status: "not named in its answer".into(),
+        })?;
+    match single.status() {
+        CertStatus::Good => Ok(()),
+        CertStatus::Revoked { time, .. } => Err(Error::CertificateRevoked {
+            subject: subject(),
+            status: format!("revoked on {}", rfc3339(time)),
+        }),
+        _ => Err(Error::CertificateRevoked {
+            subject: subject(),
+            status: "unknown to the responder".into(),
+        }),
+    }
 }
 
 /// What [`extend_container`] did to one signature.
