@@ -163,6 +163,10 @@ pub struct VerifyArgs {
     /// Trust anchors.
     #[command(flatten)]
     pub trust: TrustArgs,
+    /// CA certificates that may complete a signer's chain without being trusted themselves
+    /// (repeatable; default: `[pki] chain` in the configuration).
+    #[arg(long = "chain", value_name = "FILE|DIR")]
+    pub intermediates: Vec<PathBuf>,
 }
 
 /// `knik extract`

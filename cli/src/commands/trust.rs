@@ -91,3 +91,20 @@ pub fn store(args: &TrustArgs, config: &Config) -> Result<TrustStore, CliError> 
     }
     Ok(store)
 }
+
+/// Certificates that may complete chains: `--chain`, else `[pki] chain`.
+pub fn intermediates(
+    args: &[std::path::PathBuf],
+    config: &Config,
+) -> Result<Vec<Certificate>, CliError> {
+    let paths = if args.is_empty() {
+        &config.pki.chain
+    } else {
+        args
+    };
+    let mut out = Vec::new();
+    for p in paths {
+        out.extend(read_certificates(p)?);
+    }
+    Ok(out)
+}

@@ -17,6 +17,7 @@ use crate::output::Output;
 pub fn run_verify(args: &VerifyArgs, config: &Config, out: Output) -> Result<(), CliError> {
     let options = VerifyOptions {
         trust: trust::store(&args.trust, config)?,
+        chain: trust::intermediates(&args.intermediates, config)?,
         policies: card::policies(config)?,
         at: None,
     };
