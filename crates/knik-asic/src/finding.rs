@@ -92,4 +92,23 @@ pub mod codes {
     pub const DATA_FILE_NOT_IN_MANIFEST: &str = "DATA_FILE_NOT_IN_MANIFEST";
     /// Warning: the container has no data file.
     pub const NO_DATA_FILES: &str = "NO_DATA_FILES";
+    /// Every code above, for documentation and tests.
+    pub const ALL: &[&str] = &[
+        MIMETYPE_MISSING,
+        MIMETYPE_NOT_FIRST,
+        MIMETYPE_COMPRESSED,
+        MIMETYPE_EXTRA_FIELD,
+        MIMETYPE_BOM,
+        MIMETYPE_TRAILING_WHITESPACE,
+        NAME_CASE_COLLISION,
+        NAME_UTF8_UNFLAGGED,
+        NAME_CP437,
+        MANIFEST_MISSING,
+        MANIFEST_ROOT_ENTRY,
+        MANIFEST_DUPLICATE_ENTRY,
+        MANIFEST_ENTRY_WITHOUT_FILE,
+        MANIFEST_MEDIA_TYPE,
+        DATA_FILE_NOT_IN_MANIFEST,
+        NO_DATA_FILES,
+    ];
 }

@@ -47,6 +47,9 @@ pub mod codes {
     pub const DATA_FILE_NOT_SIGNED: &str = "DATA_FILE_NOT_SIGNED";
     /// A signature reference names a file that is not a data file of the container.
     pub const REFERENCE_NOT_IN_CONTAINER: &str = "REFERENCE_NOT_IN_CONTAINER";
+    /// A data file's media type in the signature (DataObjectFormat) differs from the
+    /// manifest's (a warning, as DSS says).
+    pub const MEDIA_TYPE_MISMATCH: &str = "MEDIA_TYPE_MISMATCH";
     /// The signing certificate does not chain to a trust anchor.
     pub const SIGNER_NOT_TRUSTED: &str = "SIGNER_NOT_TRUSTED";
     /// The signing certificate was not valid at the signing time that matters.
@@ -72,6 +75,25 @@ pub mod codes {
     pub const TIMESTAMP_INVALID: &str = "TIMESTAMP_INVALID";
     /// A B-B signature: no time-stamp proves when it was made.
     pub const NO_TIMESTAMP: &str = "NO_TIMESTAMP";
+    /// Every code above, for documentation and tests.
+    pub const ALL: &[&str] = &[
+        NO_SIGNATURES,
+        DATA_FILE_NOT_SIGNED,
+        REFERENCE_NOT_IN_CONTAINER,
+        MEDIA_TYPE_MISMATCH,
+        SIGNER_NOT_TRUSTED,
+        SIGNER_CERT_NOT_VALID,
+        SIGNER_REVOKED,
+        SIGNER_KEY_USAGE,
+        REVOCATION_UNKNOWN,
+        OCSP_STATUS_UNKNOWN,
+        OCSP_CERT_MISMATCH,
+        OCSP_INVALID,
+        OCSP_RESPONDER_NOT_TRUSTED,
+        TIMESTAMP_NOT_TRUSTED,
+        TIMESTAMP_INVALID,
+        NO_TIMESTAMP,
+    ];
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -255,12 +277,30 @@ fn judge_signature<R: Read + Seek>(
         .collect();
     // References → data files of this container.
     let mut signed_files = Vec::new();
+    let manifest_types: std::collections::HashMap<String, Option<String>> = resolver
+        .container
+        .data_files()
+        .into_iter()
+        .map(|f| (f.name, f.media_type))
+        .collect();
     for r in check.data_references() {
         match resolver
             .container
             .data_file_for_uri(r.uri.as_deref().unwrap_or(""))
         {
-            Ok(Some(name)) => signed_files.push(name.to_owned()),
+            Ok(Some(name)) => {
+                let listed = manifest_types.get(name).cloned().flatten();
+                if let (Some(signed), Some(listed)) = (r.mime_type.as_deref(), listed.as_deref())
+                    && !signed.eq_ignore_ascii_case(listed)
+                {
+                    findings.push(Finding::new(
+                        codes::MEDIA_TYPE_MISMATCH,
+                        Severity::Warning,
+                        format!("{name}: the signature says {signed:?}, the manifest {listed:?}"),
+                    ));
+                }
+                signed_files.push(name.to_owned());
+            }
             _ => findings.push(Finding::new(
                 codes::REFERENCE_NOT_IN_CONTAINER,
                 Severity::Error,
