@@ -47,7 +47,7 @@ pub fn append_signature<R: Read + Seek, W: Write + Seek>(
         let record = zip.entries[i].central.clone();
         out.copy_raw(&mut zip.reader, start, end, record)?;
     }
-    out.write_deflated(
+    out.write_compressed(
         &name,
         &mut &signature_xml[..],
         Some(signature_xml.len() as u64),
@@ -92,7 +92,7 @@ pub fn replace_signatures<R: Read + Seek, W: Write + Seek>(
         let name = zip.entries[i].name().to_owned();
         match replacements.iter().find(|(n, _)| *n == name) {
             Some((_, xml)) => {
-                out.write_deflated(&name, &mut &xml[..], Some(xml.len() as u64), &mut NoDigest)?;
+                out.write_compressed(&name, &mut &xml[..], Some(xml.len() as u64), &mut NoDigest)?;
             }
             None => {
                 let (start, end) = (zip.entries[i].local_offset, zip.span_ends[i]);

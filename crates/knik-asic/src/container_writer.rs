@@ -159,7 +159,7 @@ impl<W: Write + Seek> ContainerWriter<W> {
         sink: &mut dyn DigestSink,
     ) -> Result<WrittenFile, Error> {
         self.admit(name, media_type)?;
-        let w = self.zip.write_deflated(name, source, len, sink)?;
+        let w = self.zip.write_compressed(name, source, len, sink)?;
         self.data_files
             .push((name.to_owned(), media_type.to_owned()));
         Ok(WrittenFile {
@@ -177,7 +177,7 @@ impl<W: Write + Seek> ContainerWriter<W> {
                     .iter()
                     .map(|(n, m)| (n.as_str(), m.as_str())),
             );
-            self.zip.write_deflated(
+            self.zip.write_compressed(
                 MANIFEST_NAME,
                 &mut xml.as_bytes(),
                 Some(xml.len() as u64),
@@ -193,7 +193,7 @@ impl<W: Write + Seek> ContainerWriter<W> {
     pub fn add_signature(&mut self, xml: &[u8]) -> Result<String, Error> {
         self.write_manifest()?;
         let name = next_signature_name(self.signatures.iter().map(String::as_str));
-        self.zip.write_deflated(
+        self.zip.write_compressed(
             &name,
             &mut &xml[..],
             Some(xml.len() as u64),

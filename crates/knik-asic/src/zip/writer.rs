@@ -122,10 +122,11 @@ impl<W: Write + Seek> ZipWriter<W> {
         Ok(())
     }
 
-    /// Streams `source` DEFLATE-compressed into a new entry, feeding `sink` on the way, then
-    /// seeks back to patch CRC and sizes into the local header. With no announced length the
+    /// Streams `source` into a new entry, DEFLATE-compressed unless its first chunk shows that
+    /// DEFLATE would not pay (then STORED), feeding `sink` on the way, then seeks back to patch
+    /// CRC and sizes into the local header. With no announced length the
     /// header reserves ZIP64 sizes, so any size fits.
-    pub(crate) fn write_deflated(
+    pub(crate) fn write_compressed(
         &mut self,
         name: &str,
         source: &mut dyn Read,
@@ -134,9 +135,19 @@ impl<W: Write + Seek> ZipWriter<W> {
     ) -> Result<Written, Error> {
         let offset = self.position()?;
         let zip64 = announced.is_none_or(|n| n > ZIP64_THRESHOLD);
+        let mut chunk = vec![0u8; CHUNK];
+        let first = read_full(source, &mut chunk)?;
+        // Already-compressed content (PDF streams, JPEG, Office ZIPs) gains nothing from
+        // DEFLATE but costs ~90 % of signing time: probe the first chunk, store when it does
+        // not shrink by at least 3 %.
+        let method = if first > 0 && !self.worth_deflating(&chunk[..first])? {
+            METHOD_STORED
+        } else {
+            METHOD_DEFLATE
+        };
         let mut header = LocalHeader {
             flags: FLAG_UTF8,
-            method: METHOD_DEFLATE,
+            method,
             time: self.time,
             date: self.date,
             crc32: 0,
@@ -154,20 +165,31 @@ impl<W: Write + Seek> ZipWriter<W> {
         let mut crc = crc32fast::Hasher::new();
         let mut size = 0u64;
         let mut compressed_size = 0u64;
-        // One compressor for the whole archive, reset per entry: its tables are large and
-        // allocating them per entry dominates archives with many small files.
         self.deflate.reset();
-        let mut chunk = vec![0u8; CHUNK];
         let mut out = Vec::with_capacity(CHUNK + 1024);
+        let mut pending = Some(first);
         loop {
-            let n = match source.read(&mut chunk) {
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Error::from_io(e, "reading a data file's source")),
+            let n = match pending.take() {
+                Some(n) => n,
+                None => match source.read(&mut chunk) {
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Error::from_io(e, "reading a data file's source")),
+                },
             };
             crc.update(&chunk[..n]);
             sink.update(&chunk[..n]);
             size += n as u64;
+            if method == METHOD_STORED {
+                self.w
+                    .write_all(&chunk[..n])
+                    .map_err(werr("writing stored data"))?;
+                compressed_size += n as u64;
+                if n == 0 {
+                    break;
+                }
+                continue;
+            }
             let flush = if n == 0 {
                 FlushCompress::Finish
             } else {
@@ -228,9 +250,19 @@ impl<W: Write + Seek> ZipWriter<W> {
             .and_then(|_| self.w.write_all(&patched[LOCAL_CRC_AT as usize..]))
             .and_then(|_| self.w.seek(SeekFrom::Start(end)))
             .map_err(werr("patching a local header"))?;
-        let rec = self.record(name, METHOD_DEFLATE, written, offset, zip64);
+        let rec = self.record(name, method, written, offset, zip64);
         self.records.push(rec);
         Ok(written)
+    }
+
+    /// Whether DEFLATE shrinks `sample` by at least 3 %.
+    fn worth_deflating(&mut self, sample: &[u8]) -> Result<bool, Error> {
+        self.deflate.reset();
+        let mut out = Vec::with_capacity(sample.len() + 1024);
+        self.deflate
+            .compress_vec(sample, &mut out, FlushCompress::Finish)
+            .map_err(|e| Error::from_io(io::Error::other(e), "compressing"))?;
+        Ok((out.len() as u64) * 100 < (sample.len() as u64) * 97)
     }
 
     /// Copies an existing entry's bytes (local header, data, descriptor) unchanged, and keeps
@@ -297,4 +329,18 @@ impl<W: Write + Seek> ZipWriter<W> {
             .map_err(werr("writing the central directory"))?;
         Ok(self.w)
     }
+}
+
+/// Reads until `buf` is full or the source ends.
+fn read_full(source: &mut dyn Read, buf: &mut [u8]) -> Result<usize, Error> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match source.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::from_io(e, "reading a data file's source")),
+        }
+    }
+    Ok(filled)
 }
