@@ -158,10 +158,14 @@ impl PublicKey {
                     algorithm: "RSA".to_owned(),
                     reason,
                 };
-                let parsed = rsa::pkcs1::RsaPublicKey::from_der(key_bytes)
-                    .map_err(|e| invalid(format!("RSAPublicKey: {e}")))?;
-                let n = rsa::BigUint::from_bytes_be(parsed.modulus.as_bytes());
-                let e = rsa::BigUint::from_bytes_be(parsed.public_exponent.as_bytes());
+                let (n, e) = match rsa::pkcs1::RsaPublicKey::from_der(key_bytes) {
+                    Ok(parsed) => (
+                        rsa::BigUint::from_bytes_be(parsed.modulus.as_bytes()),
+                        rsa::BigUint::from_bytes_be(parsed.public_exponent.as_bytes()),
+                    ),
+                    Err(strict) => rsa_public_key_lenient(key_bytes)
+                        .map_err(|_| invalid(format!("RSAPublicKey: {strict}")))?,
+                };
                 rsa::RsaPublicKey::new_with_max_size(n, e, RSA_MAX_BITS)
                     .map(|k| PublicKey::Rsa(RsaPublicKey(k)))
                     .map_err(|e| invalid(e.to_string()))
@@ -393,5 +397,98 @@ impl fmt::Debug for P384PublicKey {
 impl fmt::Debug for RsaPublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "RsaPublicKey({} bits)", self.bits())
+    }
+}
+
+/// RSAPublicKey as some older ID-card certificates write it, which OpenSSL, libdigidocpp and
+/// DSS read: INTEGERs with superfluous leading zero bytes (the 2011–2014 Estonian cards'
+/// 2047-bit keys), or a modulus without the zero byte its sign needs (it reads as negative;
+/// a modulus is unsigned by definition, so its bytes are taken as the magnitude). Nothing else
+/// departs from DER: the structure, the tags and a positive exponent must hold. The
+/// certificate's own signature covers these bytes as they are.
+fn rsa_public_key_lenient(der: &[u8]) -> Result<(rsa::BigUint, rsa::BigUint), Error> {
+    use crate::asn1::reader::{parse_single, tag};
+    let seq = parse_single(der, tag::SEQUENCE, "RSAPublicKey")?;
+    let mut fields = seq.reader();
+    let mut unsigned = |field: &'static str, may_look_negative: bool| {
+        let bytes = fields.read(tag::INTEGER, field)?.integer_bytes(field)?;
+        if bytes[0] & 0x80 != 0 && !may_look_negative {
+            return Err(Error::Der {
+                what: "RSAPublicKey",
+                reason: format!("{field}: negative"),
+            });
+        }
+        Ok::<_, Error>(rsa::BigUint::from_bytes_be(bytes))
+    };
+    let n = unsigned("modulus", true)?;
+    let e = unsigned("publicExponent", false)?;
+    fields.finish()?;
+    Ok((n, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SubjectPublicKeyInfo for rsaEncryption around `rsa_public_key`.
+    fn spki(rsa_public_key: &[u8]) -> Vec<u8> {
+        fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+            let mut out = vec![tag];
+            match content.len() {
+                n if n < 0x80 => out.push(n as u8),
+                n if n < 0x100 => out.extend([0x81, n as u8]),
+                n => out.extend([0x82, (n >> 8) as u8, n as u8]),
+            }
+            out.extend_from_slice(content);
+            out
+        }
+        let algorithm = [
+            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05,
+            0x00,
+        ];
+        let mut bits = vec![0];
+        bits.extend_from_slice(rsa_public_key);
+        let mut body = algorithm.to_vec();
+        body.extend(tlv(0x03, &bits));
+        tlv(0x30, &body)
+    }
+
+    fn rsa_key(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
+        let mut body = vec![0x02, 0x82, (modulus.len() >> 8) as u8, modulus.len() as u8];
+        body.extend_from_slice(modulus);
+        body.extend([0x02, exponent.len() as u8]);
+        body.extend_from_slice(exponent);
+        let mut out = vec![0x30, 0x82, (body.len() >> 8) as u8, body.len() as u8];
+        out.extend(body);
+        out
+    }
+
+    #[test]
+    fn rsa_modulus_with_superfluous_leading_zeros_is_read_as_the_same_key() {
+        // A 2047-bit modulus (top byte 0x7f), written minimally and with an extra 0x00.
+        let mut modulus = vec![0x7f; 256];
+        modulus[255] = 0x01;
+        let minimal = PublicKey::from_spki_der(&spki(&rsa_key(&modulus, &[1, 0, 1]))).unwrap();
+        let mut padded = vec![0x00];
+        padded.extend_from_slice(&modulus);
+        let lenient = PublicKey::from_spki_der(&spki(&rsa_key(&padded, &[1, 0, 1]))).unwrap();
+        let (PublicKey::Rsa(a), PublicKey::Rsa(b)) = (&minimal, &lenient) else {
+            panic!("RSA keys expected");
+        };
+        assert_eq!(a.0, b.0);
+        assert_eq!(b.bits(), 2047);
+    }
+
+    #[test]
+    fn rsa_modulus_missing_its_sign_byte_reads_as_unsigned_but_a_negative_exponent_is_refused() {
+        let mut modulus = vec![0xc1; 256];
+        modulus[255] = 0x01;
+        let key = PublicKey::from_spki_der(&spki(&rsa_key(&modulus, &[1, 0, 1]))).unwrap();
+        let PublicKey::Rsa(k) = &key else {
+            panic!("an RSA key expected");
+        };
+        assert_eq!(k.bits(), 2048);
+        assert_eq!(k.0.n().to_bytes_be(), modulus);
+        assert!(PublicKey::from_spki_der(&spki(&rsa_key(&modulus, &[0x81, 0, 1]))).is_err());
     }
 }

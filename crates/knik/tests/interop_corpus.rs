@@ -77,27 +77,6 @@ const KNOWN_VALID_FAILURES: &[(&str, &[&str], &str)] = &[
         "corpus property: the copy in shared/interop is an empty file (0 bytes)",
     ),
     (
-        "digidoc4j/prod-valid-containers/IB-4183_3.4kaart_RSA2047.bdoc",
-        &[xades::SIGNER_CERTIFICATE_UNREADABLE],
-        "knik-pki strictness: the 2047-bit RSA key of these old ID cards is not DER \
-         (non-minimal INTEGER); OpenSSL (xmlsec1) reads it",
-    ),
-    (
-        "digidoc4j/prod-valid-containers/IB-4183_3.4kaart_RSA2047_TS.asice",
-        &[xades::SIGNER_CERTIFICATE_UNREADABLE],
-        "knik-pki strictness: non-DER RSA public key of an old ID card, as above",
-    ),
-    (
-        "digidoc4j/prod-valid-containers/InvestorToomas.bdoc",
-        &[xades::SIGNER_CERTIFICATE_UNREADABLE],
-        "knik-pki strictness: non-DER RSA public key of an old ID card, as above",
-    ),
-    (
-        "libdigidocpp/tsl.asice",
-        &[xades::SIGNER_CERTIFICATE_UNREADABLE],
-        "knik-pki strictness: the signer's RSA modulus INTEGER is not DER",
-    ),
-    (
         "digidoc4j/test-valid-containers/valid_bdoc_tm_signed_with_valid_cert_expired_by_now.bdoc",
         &[xades::UNSUPPORTED_ALGORITHM],
         "knik-pki limitation: rsa-sha224 (SHA-224 is not implemented)",
