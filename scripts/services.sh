@@ -10,6 +10,9 @@
 #                 :8884 citizen-ca again, signed by the RSA-2048 citizen-ca-ocsp-rsa with SHA-256
 #                 (pyasice, a test oracle, checks only RSA-signed OCSP responses)
 #   TSA           http://127.0.0.1:8889/ RFC 3161 (scripts/tsa_server.py around openssl ts -reply)
+#   Mobile ID     https://127.0.0.1:8890/mid-api MID-REST simulator (knik-mobile-id-sim, TLS with
+#                 test-vectors/mobile-id/sim-tls.*; target/debug/knik-mobile-id-sim, brought up to
+#                 date by `cargo build -q -p knik-mobile-id-sim` first)
 #
 # Every process we start is recorded as STATE_DIR/<name>.pid and stopped by that PID (SIGTERM).
 # Logs: STATE_DIR/<name>.log. KNIK_PKI_DIR overrides the PKI directory (default test-vectors/pki).
@@ -28,6 +31,8 @@ declare -A OCSP_CA=([citizen-ca-rsa]=citizen-ca)
 declare -A OCSP_SIGNER=([citizen-ca-rsa]=citizen-ca-ocsp-rsa)
 declare -A OCSP_MD=([citizen-ca-rsa]=sha256)
 TSA_PORT=8889
+MID_SIM_PORT=8890
+MID_SIM_TLS=$ROOT/test-vectors/mobile-id
 VPCD_PORTS=(35963 35964)
 
 usage() { echo "usage: $0 up|down|status [STATE_DIR]" >&2; exit 2; }
@@ -91,6 +96,7 @@ program_of() { # name -> pattern of its command line
     pcscd) echo pcscd ;;
     ocsp-*) echo "openssl ocsp" ;;
     tsa) echo tsa_server.py ;;
+    mobile-id-sim) echo knik-mobile-id-sim ;;
   esac
 }
 
@@ -144,6 +150,30 @@ start_tsa() {
   printf '%-18s pid %-7s http://127.0.0.1:%s/  (RFC 3161, Test AM TSA)\n' tsa "$pid" "$TSA_PORT"
 }
 
+start_mid_sim() {
+  local pid bin=${CARGO_TARGET_DIR:-$ROOT/target}/debug/knik-mobile-id-sim
+  pid=$(our_pid mobile-id-sim knik-mobile-id-sim)
+  if [ -n "$pid" ]; then
+    printf '%-18s already running (pid %s) https://127.0.0.1:%s/mid-api\n' mobile-id-sim "$pid" "$MID_SIM_PORT"
+    return 0
+  fi
+  if listening "$MID_SIM_PORT"; then
+    if other=$(same_service_on "$MID_SIM_PORT" knik-mobile-id-sim); then
+      printf '%-18s already running, not ours: %s\n' mobile-id-sim "$other"; return 0
+    fi
+    echo "mobile-id-sim: port $MID_SIM_PORT is taken by another process" >&2; return 1
+  fi
+  # Always through cargo: a no-op when the binary is current, never a stale simulator.
+  (cd "$ROOT" && cargo build -q -p knik-mobile-id-sim) || { echo "mobile-id-sim: build failed" >&2; return 1; }
+  "$bin" --listen "127.0.0.1:$MID_SIM_PORT" --tls-cert "$MID_SIM_TLS/sim-tls.pem" \
+    --tls-key "$MID_SIM_TLS/sim-tls.key" --pki "$PKI" </dev/null >"$STATE/mobile-id-sim.log" 2>&1 &
+  pid=$!
+  echo "$pid" > "$STATE/mobile-id-sim.pid"
+  wait_port "$MID_SIM_PORT" "$pid" mobile-id-sim || return 1
+  printf '%-18s pid %-7s https://127.0.0.1:%s/mid-api  (MID-REST, pin %s)\n' mobile-id-sim "$pid" \
+    "$MID_SIM_PORT" "$(cat "$MID_SIM_TLS/sim-tls.pin")"
+}
+
 start_pcscd() {
   local pid
   pid=$(our_pid pcscd pcscd)
@@ -191,18 +221,19 @@ stop() { # name
 up() {
   start_pcscd || return 1
   for ca in "${OCSP_CAS[@]}"; do start_ocsp "$ca" || return 1; done
-  start_tsa
+  start_tsa || return 1
+  start_mid_sim
 }
 
 down() {
   local rc=0 name
-  for name in tsa "${OCSP_CAS[@]/#/ocsp-}" pcscd; do stop "$name" || rc=1; done
+  for name in mobile-id-sim tsa "${OCSP_CAS[@]/#/ocsp-}" pcscd; do stop "$name" || rc=1; done
   return $rc
 }
 
 status() {
   local name pid any=0
-  for name in pcscd "${OCSP_CAS[@]/#/ocsp-}" tsa; do
+  for name in pcscd "${OCSP_CAS[@]/#/ocsp-}" tsa mobile-id-sim; do
     pid=$(our_pid "$name" "$(program_of "$name")")
     if [ -n "$pid" ]; then printf '%-18s running (pid %s)\n' "$name" "$pid"; any=1
     else printf '%-18s not started by us\n' "$name"; fi
@@ -210,16 +241,19 @@ status() {
   if pid=$(live_pcscd) && [ -z "$(our_pid pcscd pcscd)" ]; then
     printf '%-18s a pcscd not started by us runs (pid %s)\n' pcscd "$pid"
   fi
-  echo "listening: $(ss -ltnH | awk '{print $4}' | grep -Eo ':(8881|8882|8883|8884|8889|35963|35964)$' \
+  echo "listening: $(ss -ltnH | awk '{print $4}' | grep -Eo ':(8881|8882|8883|8884|8889|8890|35963|35964)$' \
     | sort -u | tr '\n' ' ')"
   [ $any = 1 ]
 }
 
 case $CMD in
   up)
-    for f in root.pem tsa.cnf db/tsa/serial \
+    for f in root.pem tsa.cnf db/tsa/serial holders/mobile/sign.key holders/mobile/auth.key \
       $(for r in "${OCSP_CAS[@]}"; do echo "$(ocsp_signer "$r").pem"; done); do
       [ -e "$PKI/$f" ] || { echo "missing $PKI/$f: run test-vectors/pki/generate.sh" >&2; exit 1; }
+    done
+    for f in sim-tls.pem sim-tls.key sim-tls.pin; do
+      [ -e "$MID_SIM_TLS/$f" ] || { echo "missing $MID_SIM_TLS/$f: run test-vectors/mobile-id/generate.sh" >&2; exit 1; }
     done
     mkdir -p "$STATE"
     if ! up; then
