@@ -261,6 +261,47 @@ pub enum Error {
         /// The one in the certificate.
         found: String,
     },
+
+    // ---- reaching the provider (the `client` feature: HTTPS with pinned certificates) ----
+    /// The service URL is not an `https://host[:port]/path` address this client can use.
+    #[error("invalid mobile ID service URL: {reason}")]
+    InvalidServiceUrl {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The TLS pins are missing or malformed (each is base64 of a SHA-256, 32 bytes).
+    #[error("invalid TLS pins: {reason}")]
+    InvalidPins {
+        /// What is wrong (the file and line, when read from a file).
+        reason: String,
+    },
+    /// The server's certificate key is not among the configured pins: it is not the mobile ID
+    /// service this relying party was configured for (or its pins are out of date). Nothing
+    /// was sent.
+    #[error("the server's TLS key (pin {found}) is not among the configured pins")]
+    ServerNotPinned {
+        /// The pin of the key the server presented, base64(SHA-256(SubjectPublicKeyInfo)).
+        found: String,
+    },
+    /// The TLS connection failed for another reason: the pinned certificate is expired or not
+    /// yet valid, a handshake signature does not verify, or the protocol failed.
+    #[error("TLS with the mobile ID service failed: {reason}")]
+    Tls {
+        /// What rustls reported.
+        reason: String,
+    },
+    /// The service could not be reached, or did not answer in time.
+    #[error("mobile ID service not reachable: {reason}")]
+    Network {
+        /// What happened (connection refused, timed out after N ms, ...).
+        reason: String,
+    },
+    /// The service's answer is not well-formed HTTP/1.1.
+    #[error("malformed HTTP answer from the mobile ID service: {reason}")]
+    MalformedHttp {
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// Who has to act when an [`Error`](enum@Error) happens (reference/mobile-id.md §1.4 grouping, §6.8).
@@ -317,6 +358,12 @@ impl Error {
             Error::SignatureEncoding { .. } => "MID_SIGNATURE_ENCODING",
             Error::SignatureInvalid { .. } => "MID_SIGNATURE_INVALID",
             Error::IdentityMismatch { .. } => "MID_IDENTITY_MISMATCH",
+            Error::InvalidServiceUrl { .. } => "MID_INVALID_URL",
+            Error::InvalidPins { .. } => "MID_INVALID_PINS",
+            Error::ServerNotPinned { .. } => "MID_TLS_NOT_PINNED",
+            Error::Tls { .. } => "MID_TLS",
+            Error::Network { .. } => "MID_NETWORK",
+            Error::MalformedHttp { .. } => "MID_MALFORMED_HTTP",
         }
     }
 
@@ -341,7 +388,9 @@ impl Error {
             | Error::InvalidSessionId { .. }
             | Error::HashLength { .. }
             | Error::DisplayText { .. }
-            | Error::RandomUnavailable { .. } => Responsibility::Integrator,
+            | Error::RandomUnavailable { .. }
+            | Error::InvalidServiceUrl { .. }
+            | Error::InvalidPins { .. } => Responsibility::Integrator,
             Error::ServiceUnavailable { .. }
             | Error::ProviderInternal { .. }
             | Error::UnexpectedStatus { .. }
@@ -350,7 +399,9 @@ impl Error {
             | Error::MissingField { .. }
             | Error::InvalidField { .. }
             | Error::UnknownCode { .. }
-            | Error::InconsistentResponse { .. } => Responsibility::Provider,
+            | Error::InconsistentResponse { .. }
+            | Error::Network { .. }
+            | Error::MalformedHttp { .. } => Responsibility::Provider,
             Error::CertificateMissing
             | Error::Certificate(_)
             | Error::CertificateNotValid { .. }
@@ -358,7 +409,9 @@ impl Error {
             | Error::SignatureAlgorithmMismatch { .. }
             | Error::SignatureEncoding { .. }
             | Error::SignatureInvalid { .. }
-            | Error::IdentityMismatch { .. } => Responsibility::Security,
+            | Error::IdentityMismatch { .. }
+            | Error::ServerNotPinned { .. }
+            | Error::Tls { .. } => Responsibility::Security,
         }
     }
 }

@@ -14,7 +14,9 @@
 //!   [`SessionId`], [`PollResult`]), [`SessionDeadline`] for long polling and
 //!   [`wait_for_result`] to drive a session to its end;
 //! * [`VerificationCode`]: the 4 digits shown on screen and phone;
-//! * [`check`]: the signature and certificate checks a result must pass before use.
+//! * [`check`]: the signature and certificate checks a result must pass before use;
+//! * `client` (feature `client`, native only): `MidRestClient`, MID-REST over HTTPS with
+//!   pinned server keys.
 //!
 //! ```
 //! use knik_mobile_id::{HashType, Language, Person, SessionRequest, SignableHash};
@@ -41,6 +43,8 @@ mod session;
 mod verification_code;
 
 pub mod check;
+#[cfg(all(feature = "client", not(target_arch = "wasm32")))]
+pub mod client;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod outcome;

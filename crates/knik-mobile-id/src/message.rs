@@ -60,6 +60,12 @@ impl Error {
                 "The answer from mobile ID could not be verified, so it was not used. Please try again."
             }
             Error::SessionNotFound { .. } => "The request has expired. Please start again.",
+            Error::ServerNotPinned { .. } | Error::Tls { .. } => {
+                "The connection to the mobile ID service could not be confirmed as genuine, so nothing was sent. Please try again later or contact the service."
+            }
+            Error::Network { .. } => {
+                "The mobile ID service could not be reached. Check your internet connection and try again."
+            }
             Error::InvalidParameter { .. }
             | Error::Unauthorized { .. }
             | Error::UnexpectedStatus { .. }
@@ -73,7 +79,10 @@ impl Error {
             | Error::InvalidSessionId { .. }
             | Error::HashLength { .. }
             | Error::DisplayText { .. }
-            | Error::RandomUnavailable { .. } => {
+            | Error::RandomUnavailable { .. }
+            | Error::InvalidServiceUrl { .. }
+            | Error::InvalidPins { .. }
+            | Error::MalformedHttp { .. } => {
                 "Mobile ID is not working on this service right now. Please try again later or contact the service."
             }
         }
