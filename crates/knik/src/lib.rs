@@ -9,10 +9,15 @@
 //!   a [`signer::SoftwareKey`], …); the services are [`services::TimeStamping`] and
 //!   [`services::Revocation`] ([`online::Services`] over HTTP).
 //! - [`verify`]: [`verify::verify_file`] / [`verify::verify`] → [`report::Report`].
+//! - `mobile_id` (feature `mobile-id`, on by default): sign with mobile ID
+//!   (`mobile_id::MobileIdSigner`) and log a person in (`mobile_id::authenticate`) through a
+//!   MID-REST service with pinned TLS keys.
 #![forbid(unsafe_code)]
 
 mod error;
 mod level;
+#[cfg(feature = "mobile-id")]
+pub mod mobile_id;
 #[cfg(feature = "online")]
 pub mod online;
 pub mod report;
