@@ -68,6 +68,9 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Bring the signatures of a container to a higher level (e.g. B-LTA for archiving).
     Extend(ExtendArgs),
+    /// Mobile ID (SIM-based): log in with your phone.
+    #[command(subcommand)]
+    MobileId(MobileIdCommand),
 }
 
 /// Options shared by the commands that talk to a time-stamp authority or an OCSP responder.
@@ -118,6 +121,13 @@ pub struct SignArgs {
     /// Sign with the ID card or residence card in a reader (the default).
     #[arg(long, conflicts_with = "key")]
     pub card: bool,
+    /// Sign with mobile ID on your phone (give --phone and --id; the service comes from
+    /// `[mobile_id]` in the configuration or the --mid-* options).
+    #[arg(long, conflicts_with_all = ["key", "card"])]
+    pub mobile_id: bool,
+    /// Mobile ID: who signs, and the service (boxed: most signatures are made without it).
+    #[command(flatten)]
+    pub mobile: Box<MobileIdArgs>,
     /// Sign with a software key: a PKCS#12 file (.p12/.pfx; password from KNIK_KEY_PASSWORD or
     /// asked) or a PEM private key with --cert.
     #[arg(long, value_name = "FILE")]
@@ -152,6 +162,63 @@ pub struct SignArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// `knik mobile-id …`
+#[derive(Subcommand, Debug)]
+pub enum MobileIdCommand {
+    /// Log in with mobile ID: prints the verification code, waits for you to confirm on the
+    /// phone, checks the answer and the certificate, and prints who you are.
+    Auth(MobileIdAuthArgs),
+}
+
+/// `knik mobile-id auth`
+#[derive(Args, Debug)]
+pub struct MobileIdAuthArgs {
+    /// Who logs in, and the service.
+    #[command(flatten)]
+    pub mobile: MobileIdArgs,
+    /// Trust anchors the mobile ID certificate must chain to.
+    #[command(flatten)]
+    pub trust: TrustArgs,
+    /// CA certificates that may complete the chain (default: `[pki] chain`).
+    #[arg(long = "chain", value_name = "FILE|DIR")]
+    pub intermediates: Vec<PathBuf>,
+}
+
+/// The person and the mobile ID service (defaults: `[mobile_id]` in the configuration).
+#[derive(Args, Debug, Clone, Default)]
+pub struct MobileIdArgs {
+    /// Mobile ID: your phone number in international form, e.g. +37491234567.
+    #[arg(long, value_name = "NUMBER")]
+    pub phone: Option<String>,
+    /// Mobile ID: your personal number (public service number, 10 digits).
+    #[arg(long = "id", value_name = "PSN")]
+    pub national_id: Option<String>,
+    /// Mobile ID service URL (default: `[mobile_id] url`).
+    #[arg(long, value_name = "URL")]
+    pub mid_url: Option<String>,
+    /// Relying party name shown on the phone (default: `[mobile_id] relying_party_name`).
+    #[arg(long, value_name = "NAME")]
+    pub mid_relying_party_name: Option<String>,
+    /// Relying party UUID (default: `[mobile_id] relying_party_uuid`; prefer the
+    /// configuration: a command line is visible to other users).
+    #[arg(long, value_name = "UUID")]
+    pub mid_relying_party_uuid: Option<String>,
+    /// A TLS pin of the service, base64 SHA-256 of its key (repeatable; replaces the
+    /// configured pins).
+    #[arg(long, value_name = "BASE64")]
+    pub mid_pin: Vec<String>,
+    /// A file of TLS pins, one per line (replaces the configured pins).
+    #[arg(long, value_name = "FILE")]
+    pub mid_pins_file: Option<PathBuf>,
+    /// Language of the prompt on the phone: HYE, ENG, RUS, EST or LIT (default:
+    /// `[mobile_id] language`, else HYE).
+    #[arg(long, value_name = "LANG")]
+    pub mid_language: Option<String>,
+    /// A short text shown on the phone with the prompt.
+    #[arg(long, value_name = "TEXT")]
+    pub mid_display_text: Option<String>,
 }
 
 /// `knik verify`

@@ -20,6 +20,14 @@
 //! tsa_url = "http://tsa.example.am/"
 //! ocsp_url = "http://ocsp.example.am/"   # default: the certificate's AIA address
 //! c14n = "c14n11"                        # c14n11 | exc
+//!
+//! [mobile_id]
+//! url = "https://127.0.0.1:8890/mid-api"     # MID-REST service
+//! relying_party_name = "knik demo"           # shown on the phone
+//! relying_party_uuid = "00000000-0000-4000-8000-00000000a11e"   # a secret
+//! pins = ["5NOeo4mLSzsv1r9LHBNc35vXkCGwG94p8d26gYPe7hI="]      # base64 SHA-256 of the TLS key
+//! pins_file = "/etc/knik/mid.pins"           # one pin per line, # comments
+//! language = "HYE"                           # HYE | ENG | RUS | EST | LIT
 //! ```
 
 use crate::error::CliError;
@@ -39,6 +47,28 @@ pub struct Config {
     /// `[signing]`
     #[serde(default)]
     pub signing: SigningConfig,
+    /// `[mobile_id]`
+    #[serde(default)]
+    pub mobile_id: MobileIdConfig,
+}
+
+/// `[mobile_id]`: the MID-REST service and the relying party this installation acts for.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MobileIdConfig {
+    /// The service's base URL (`https://…/mid-api`).
+    pub url: Option<String>,
+    /// The relying party's name, shown on the phone.
+    pub relying_party_name: Option<String>,
+    /// The relying party's UUID (a secret shared with the provider).
+    pub relying_party_uuid: Option<String>,
+    /// TLS pins: base64 SHA-256 of the service's SubjectPublicKeyInfo (current and next).
+    #[serde(default)]
+    pub pins: Vec<String>,
+    /// A file of pins, one per line, so they can be replaced without editing this file.
+    pub pins_file: Option<PathBuf>,
+    /// Prompt language (HYE, ENG, RUS, EST, LIT).
+    pub language: Option<String>,
 }
 
 /// `[signing]`
@@ -142,5 +172,19 @@ mod tests {
         assert_eq!(c.card.reader.as_deref(), Some("R"));
         assert_eq!(c.card.profiles.len(), 1);
         assert!(c.pki.policies.is_some());
+    }
+
+    #[test]
+    fn the_mobile_id_section_parses_and_refuses_unknown_keys() {
+        let c: Config = toml::from_str(
+            "[mobile_id]\nurl = \"https://127.0.0.1:8890/mid-api\"\nrelying_party_name = \"n\"\n\
+             relying_party_uuid = \"u\"\npins = [\"a\", \"b\"]\npins_file = \"/p\"\n\
+             language = \"ENG\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.mobile_id.pins.len(), 2);
+        assert_eq!(c.mobile_id.language.as_deref(), Some("ENG"));
+        let e = toml::from_str::<Config>("[mobile_id]\npin = \"x\"\n").unwrap_err();
+        assert!(e.to_string().contains("pin"));
     }
 }

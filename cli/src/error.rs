@@ -51,6 +51,7 @@ impl CliError {
             CliError::Knik(e) => match e {
                 knik::Error::Online(_) | knik::Error::ServiceMissing { .. } => exit::SERVICE,
                 knik::Error::InvalidRequest { .. } | knik::Error::Key { .. } => exit::USAGE,
+                knik::Error::Signer { code, .. } => exit::for_signer_code(code),
                 _ => exit::FAILURE,
             },
             CliError::Verdict(knik::Verdict::Indeterminate) => exit::INDETERMINATE,

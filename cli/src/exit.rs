@@ -40,3 +40,28 @@ pub fn for_card_error(class: ErrorClass) -> u8 {
         ErrorClass::Caller | ErrorClass::Configuration => USAGE,
     }
 }
+
+/// A remote signer's (mobile ID's) stable code → exit code: the person cancelled (7), the
+/// service could not be reached, trusted or understood (11), a phone or personal number the
+/// service does not know (2), anything else on the person's or provider's side (1).
+pub fn for_signer_code(code: &str) -> u8 {
+    match code {
+        "MID_USER_CANCELLED" => CANCELLED,
+        "MID_NETWORK"
+        | "MID_TLS"
+        | "MID_TLS_NOT_PINNED"
+        | "MID_MALFORMED_HTTP"
+        | "MID_SERVICE_UNAVAILABLE"
+        | "MID_PROVIDER_INTERNAL"
+        | "MID_UNEXPECTED_STATUS"
+        | "MID_BODY_TOO_LARGE"
+        | "MID_MALFORMED_JSON"
+        | "MID_MISSING_FIELD"
+        | "MID_INVALID_FIELD"
+        | "MID_UNKNOWN_CODE"
+        | "MID_INCONSISTENT_RESPONSE"
+        | "MID_UNAUTHORIZED" => SERVICE,
+        "MID_INVALID_PHONE_NUMBER" | "MID_INVALID_NATIONAL_ID" => USAGE,
+        _ => FAILURE,
+    }
+}

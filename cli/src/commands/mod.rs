@@ -1,6 +1,7 @@
 //! One module per command group.
 
 pub mod card;
+pub mod mobile_id;
 pub mod sign;
 pub mod trust;
 pub mod verify;
@@ -20,5 +21,6 @@ pub fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Verify(a) => verify::run_verify(a, &config, out),
         Command::Extract(a) => verify::run_extract(a, out),
         Command::Extend(a) => sign::run_extend(a, &cli.global, &config, out),
+        Command::MobileId(c) => mobile_id::run(c, &config, out),
     }
 }

@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::args::{ExtendArgs, Global, ServiceArgs, SignArgs};
 use crate::commands::card;
+use crate::commands::mobile_id;
 use crate::commands::trust;
 use crate::config::Config;
 use crate::device::Device;
@@ -222,14 +223,25 @@ pub fn run_sign(
     }
     let mut svc = services(&args.services, config);
     let mut bar = Bar::new(args.quiet || global.json);
-    let result = match &args.key {
-        Some(key) => {
+    if !args.mobile_id && (args.mobile.phone.is_some() || args.mobile.national_id.is_some()) {
+        return Err(CliError::Usage(
+            "--phone and --id are for mobile ID: add --mobile-id".into(),
+        ));
+    }
+    let result = match (&args.key, args.mobile_id) {
+        (_, true) => {
+            options.known_certificates = known_certificates(&args.services, config, &[])?;
+            let client = mobile_id::client(&args.mobile, config)?;
+            let mut signer = mobile_id::signer(&client, &args.mobile, config)?;
+            sign_with(&inputs, &target, &mut signer, &mut svc, &options, &mut bar)
+        }
+        (Some(key), false) => {
             let mut signer = software_key(key, args.cert.as_deref())?.with_rsa_pss(args.rsa_pss);
             options.known_certificates =
                 known_certificates(&args.services, config, signer.chain())?;
             sign_with(&inputs, &target, &mut signer, &mut svc, &options, &mut bar)
         }
-        None => {
+        (None, false) => {
             options.known_certificates = known_certificates(&args.services, config, &[])?;
             let mut device = card::open(global, config)?;
             let prompt = card::prompt(&mut device, global, config)?;
