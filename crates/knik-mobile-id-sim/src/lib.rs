@@ -73,6 +73,8 @@
 mod api;
 mod config;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod holder;
 mod http;
 mod prompt;

@@ -55,3 +55,17 @@ pub fn mid_rest_response(data: &[u8]) {
         let _ = request.signable_hash().map(|h| h.verification_code());
     }
 }
+
+/// Reads `data` as an HTTP/1.1 response the way the MID-REST client does (status line,
+/// headers, a body framed by Content-Length, chunked encoding or the connection's end, under
+/// the client's size limit). Must never panic; shared by the fuzz target
+/// `fuzz/fuzz_targets/mid_http_response.rs` and the corpus replay test.
+#[cfg(feature = "client")]
+pub fn mid_http_response(data: &[u8]) {
+    let mut input = data;
+    if let Ok(response) = crate::client::http::read_response(&mut input, crate::rest::MAX_BODY_LEN)
+    {
+        assert!(response.body.len() <= crate::rest::MAX_BODY_LEN);
+        let _ = crate::outcome::read_status_answer(response.status, &response.body);
+    }
+}

@@ -440,3 +440,18 @@ fn truncated_and_bit_flipped_corpus_files_never_panic() {
     }
     assert!(runs > 2_000, "only {runs} mutated inputs");
 }
+
+/// The HTTP answers in `fuzz/corpus/mid_http_response/` go through the client's reader without
+/// a panic, and no body over the limit is ever returned.
+#[cfg(feature = "client")]
+#[test]
+fn the_http_fuzz_corpus_replays_within_the_body_limit() {
+    let dir = format!("{ROOT}/fuzz/corpus/mid_http_response");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        knik_mobile_id::fuzzing::mid_http_response(&data);
+        count += 1;
+    }
+    assert!(count >= 20, "corpus at {dir} has only {count} files");
+}

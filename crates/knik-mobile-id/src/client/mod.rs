@@ -29,7 +29,7 @@
 //! # }
 //! ```
 
-mod http;
+pub(crate) mod http;
 mod pins;
 mod tls;
 mod url;
