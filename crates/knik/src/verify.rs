@@ -64,6 +64,12 @@ pub mod codes {
     pub const OCSP_STATUS_UNKNOWN: &str = "OCSP_STATUS_UNKNOWN";
     /// An embedded OCSP response is not for the signing certificate.
     pub const OCSP_CERT_MISMATCH: &str = "OCSP_CERT_MISMATCH";
+    /// Embedded OCSP responses about other certificates (the TSA's, a CA's) were left aside.
+    pub const OCSP_OTHER_CERTIFICATE: &str = "OCSP_OTHER_CERTIFICATE";
+    /// A signature file holds no signature at all.
+    pub const SIGNATURE_FILE_EMPTY: &str = "SIGNATURE_FILE_EMPTY";
+    /// A signature covers no data file of the container.
+    pub const NO_SIGNED_DATA: &str = "NO_SIGNED_DATA";
     /// An embedded OCSP response does not check out (signature, syntax, times, algorithm).
     pub const OCSP_INVALID: &str = "OCSP_INVALID";
     /// The OCSP responder's certificate does not chain to a trust anchor, or the responder is
@@ -78,6 +84,9 @@ pub mod codes {
     /// Every code above, for documentation and tests.
     pub const ALL: &[&str] = &[
         NO_SIGNATURES,
+        OCSP_OTHER_CERTIFICATE,
+        SIGNATURE_FILE_EMPTY,
+        NO_SIGNED_DATA,
         DATA_FILE_NOT_SIGNED,
         REFERENCE_NOT_IN_CONTAINER,
         MEDIA_TYPE_MISMATCH,
@@ -177,6 +186,11 @@ pub fn verify<R: Read + Seek>(reader: R, options: &VerifyOptions) -> Report {
     let mut covered = std::collections::HashSet::new();
     for sf in &signature_files {
         match xades::verify(&sf.bytes, &mut resolver, &xades::VerifyOptions::default()) {
+            Ok(checks) if checks.is_empty() => report.container.findings.push(Finding::new(
+                codes::SIGNATURE_FILE_EMPTY,
+                Severity::Error,
+                format!("{} holds no signature", sf.name),
+            )),
             Ok(checks) => {
                 for check in checks {
                     let sig = judge_signature(&sf.name, &check, &mut resolver, options, at);
@@ -205,7 +219,7 @@ pub fn verify<R: Read + Seek>(reader: R, options: &VerifyOptions) -> Report {
             }),
         }
     }
-    if signature_files.is_empty() {
+    if report.signatures.is_empty() {
         report.container.findings.push(Finding::new(
             codes::NO_SIGNATURES,
             Severity::Indeterminate,
@@ -213,7 +227,7 @@ pub fn verify<R: Read + Seek>(reader: R, options: &VerifyOptions) -> Report {
         ));
     }
     for f in &data_files {
-        if !signature_files.is_empty() && !covered.contains(&f.name) {
+        if !report.signatures.is_empty() && !covered.contains(&f.name) {
             report.container.findings.push(Finding::new(
                 codes::DATA_FILE_NOT_SIGNED,
                 Severity::Warning,
@@ -311,6 +325,13 @@ fn judge_signature<R: Read + Seek>(
             )),
         }
     }
+    if check.data_references().next().is_none() {
+        findings.push(Finding::new(
+            codes::NO_SIGNED_DATA,
+            Severity::Error,
+            "the signature covers no data file",
+        ));
+    }
     let signer = check.signer_certificate.clone();
     // Every certificate the signature carries may help build paths.
     let mut candidates: Vec<Certificate> = check.certificates();
@@ -404,9 +425,11 @@ fn judge_signature<R: Read + Seek>(
     if let Some(ku) = signer.key_usage()
         && !ku.non_repudiation()
     {
+        // A key without non-repudiation (an authentication key, PIN1) makes no signature in
+        // law; libdigidocpp and DSS reject it too.
         findings.push(Finding::new(
             codes::SIGNER_KEY_USAGE,
-            Severity::Warning,
+            Severity::Error,
             "the signing certificate is not meant for signatures (no non-repudiation key usage)",
         ));
     }
@@ -464,6 +487,11 @@ fn judge_signature<R: Read + Seek>(
         .or_else(|| find_issuer(&signer, &candidates).cloned());
     let mut revocation = None;
     let mut revocation_ok = false;
+    // Only the responses about this signer are judged: a B-LT signature may also carry OCSP
+    // responses for its TSA or CA certificates (DSS does so), and anyone can add unsigned
+    // ones; they must not decide the signer's status.
+    let mut about_signer = Vec::new();
+    let mut about_others = 0;
     for der in &check.ocsp_responses {
         let response = match OcspResponse::from_der(der) {
             Ok(r) => r,
@@ -476,6 +504,37 @@ fn judge_signature<R: Read + Seek>(
                 continue;
             }
         };
+        match issuer.as_ref() {
+            Some(issuer)
+                if !response
+                    .responses()
+                    .iter()
+                    .any(|r| r.cert_id().matches(&signer, issuer)) =>
+            {
+                about_others += 1;
+            }
+            _ => about_signer.push(response),
+        }
+    }
+    if about_others > 0 {
+        if about_signer.is_empty() {
+            findings.push(Finding::new(
+                codes::OCSP_CERT_MISMATCH,
+                Severity::Error,
+                "the embedded OCSP response is about another certificate, not the signer's",
+            ));
+        } else {
+            findings.push(Finding::new(
+                codes::OCSP_OTHER_CERTIFICATE,
+                Severity::Info,
+                format!(
+                    "{about_others} embedded OCSP response(s) about other certificates \
+                     (e.g. the time-stamp authority's) were not used for the signer"
+                ),
+            ));
+        }
+    }
+    for response in about_signer {
         let Some(issuer) = issuer.as_ref() else { break };
         let verified = match response.verify(
             &OcspCheck::new(&signer, issuer, response.produced_at())
@@ -505,6 +564,7 @@ fn judge_signature<R: Read + Seek>(
                 continue;
             }
         };
+        let mut responder_trusted = true;
         if !verified.responder_is_issuer() {
             let responder = verified.responder().clone();
             if let Err(e) = validate_path(
@@ -514,6 +574,7 @@ fn judge_signature<R: Read + Seek>(
                 verified.produced_at(),
                 PathOptions::default(),
             ) {
+                responder_trusted = false;
                 findings.push(Finding::new(
                     codes::OCSP_RESPONDER_NOT_TRUSTED,
                     Severity::Indeterminate,
@@ -537,7 +598,7 @@ fn judge_signature<R: Read + Seek>(
         }
         let (status, revoked_at) = match verified.status() {
             CertStatus::Good => {
-                revocation_ok = true;
+                revocation_ok = responder_trusted;
                 ("good", None)
             }
             CertStatus::Revoked { time, .. } => {
@@ -548,7 +609,7 @@ fn judge_signature<R: Read + Seek>(
                         format!("the signing certificate was revoked on {}", rfc3339(time)),
                     ));
                 } else {
-                    revocation_ok = true;
+                    revocation_ok = responder_trusted;
                 }
                 ("revoked", Some(rfc3339(time)))
             }

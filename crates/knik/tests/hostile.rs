@@ -21,7 +21,11 @@
 //! - zip-slip names, zip bombs (a real deflate bomb and a forged size), duplicate names →
 //!   `ZIP_UNSAFE_NAME`, `ZIP_COMPRESSION_RATIO`, `ZIP_DUPLICATE_NAME`;
 //! - XXE and billion laughs in the signature XML → `XML_ENTITY_NOT_ALLOWED` (a bare DOCTYPE →
-//!   `XML_DTD_NOT_ALLOWED`), nothing read or expanded.
+//!   `XML_DTD_NOT_ALLOWED`), nothing read or expanded;
+//! - a signature file with no signature → `SIGNATURE_FILE_EMPTY` and `NO_SIGNATURES`, never
+//!   valid; a signature made with the authentication key → `SIGNER_KEY_USAGE`;
+//! - and the other way round: a genuine OCSP response about someone else added before the
+//!   signer's own leaves a B-LT signature `valid` (`OCSP_OTHER_CERTIFICATE`, info).
 //!
 //! Hostile ZIPs are written with python3's `zipfile`. Without the services the tests that
 //! need a signed container print "SKIPPED" (KNIK_REQUIRE_SERVICES=1 makes that a failure).
@@ -727,4 +731,89 @@ fn ocsp_response_older_than_the_signature_time_stamp_is_ocsp_before_timestamp() 
     let report = verify(&signed.container);
     assert_invalid_with(&report, knik_pki::timing::OCSP_BEFORE_TIMESTAMP);
     assert_eq!(report.codes(), [knik_pki::timing::OCSP_BEFORE_TIMESTAMP]);
+}
+
+#[test]
+fn an_extra_ocsp_response_about_someone_else_does_not_change_a_valid_signature() {
+    if !services_up(&[8889, 8881]) {
+        return;
+    }
+    // Unsigned properties are open to anyone: a genuine response about another holder, put
+    // before the signer's own, must neither invalidate nor decide the signature (DSS also
+    // embeds responses about its TSA certificates).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let container = citizen_container(dir.path(), "lt.asice", Level::Lt);
+    let xml = signature_text(&container);
+    let open = "<xades:EncapsulatedOCSPValue>";
+    let at = xml.find(open).expect("an embedded OCSP response");
+    let other = format!(
+        "{open}{}</xades:EncapsulatedOCSPValue>",
+        BASE64.encode(ocsp_response("blocked"))
+    );
+    let spliced = format!("{}{other}{}", &xml[..at], &xml[at..]);
+    let bytes = with_signature_xml(&container, SIGNATURE, spliced.into_bytes());
+    let report = verify_bytes(&bytes);
+    assert_verdict(&report, Verdict::Valid);
+    assert_code(&report, codes::OCSP_OTHER_CERTIFICATE);
+    let sig = only_signature(&report);
+    assert_eq!(sig.level, "B-LT");
+    assert_eq!(
+        sig.revocation.as_ref().expect("the signer's answer").status,
+        "good"
+    );
+}
+
+#[test]
+fn a_signature_file_without_a_signature_leaves_the_container_unsigned_not_valid() {
+    if !services_up(&[8889, 8881]) {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let container = citizen_container(dir.path(), "b.asice", Level::B);
+    let empty = br#"<?xml version="1.0" encoding="UTF-8"?><asic:XAdESSignatures xmlns:asic="http://uri.etsi.org/02918/v1.2.1#"/>"#;
+    let report = verify_bytes(&with_signature_xml(&container, SIGNATURE, empty.to_vec()));
+    assert_invalid_with(&report, codes::SIGNATURE_FILE_EMPTY);
+    assert_code(&report, codes::NO_SIGNATURES);
+    assert!(report.signatures.is_empty());
+}
+
+#[test]
+fn a_signature_made_with_the_authentication_key_is_invalid() {
+    use knik::signer::{Signer, SoftwareKey};
+    use knik_xades::xades::{DataObject, SignatureOptions};
+    if !services_up(&[8889, 8881]) {
+        return;
+    }
+    // The facade refuses such a key before signing; made below it, over the same data files,
+    // the verifier must say no as well (PIN1 is no signature).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let container = citizen_container(dir.path(), "b.asice", Level::B);
+    let file = std::fs::File::open(&container).expect("open");
+    let mut c = knik_asic::Container::open(std::io::BufReader::new(file)).expect("read");
+    let mut objects = Vec::new();
+    for f in c.data_files() {
+        objects.push(DataObject {
+            uri: knik_asic::encode_uri_path(&f.name),
+            mime_type: f.media_type.clone().unwrap_or_default(),
+            digest_algorithm: HashAlgorithm::Sha256,
+            digest: c
+                .digest(&f.name, knik_asic::DigestAlgorithm::Sha256)
+                .expect("digest"),
+        });
+    }
+    let holder = pki_dir().join("holders/citizen");
+    let read = |f: &str| std::fs::read_to_string(holder.join(f)).expect("holder file");
+    let mut key = SoftwareKey::from_pem(&read("auth.key"), &read("auth.pem")).expect("auth key");
+    let cert = key.certificate().expect("certificate");
+    let options = SignatureOptions {
+        id: "S0".into(),
+        ..SignatureOptions::default()
+    };
+    let prepared = knik_xades::xades::prepare(&cert, &objects, &options).expect("prepare");
+    let value = key
+        .sign_digest(prepared.hash_algorithm(), prepared.digest_to_sign())
+        .expect("sign");
+    let doc = prepared.finish(&value).expect("finish");
+    let report = verify_bytes(&with_signature_xml(&container, SIGNATURE, doc.to_xml()));
+    assert_invalid_with(&report, codes::SIGNER_KEY_USAGE);
 }
