@@ -54,15 +54,30 @@ printf 'Համաձայնագիր / Agreement\nSigned with knik on the virtual ci
 cat >"$DEMO/config.toml" <<EOF
 [pki]
 trust = ["$ROOT/test-vectors/pki/root.pem"]
-chain = ["$ROOT/test-vectors/pki/citizen-ca.pem", "$ROOT/test-vectors/pki/resident-ca.pem"]
+chain = ["$ROOT/test-vectors/pki/citizen-ca.pem", "$ROOT/test-vectors/pki/resident-ca.pem",
+  "$ROOT/test-vectors/pki/mobile-id-ca.pem"]
 
 [signing]
 level = "LT"
 tsa_url = "http://127.0.0.1:8889/"
-ocsp_url = "http://127.0.0.1:8881/"
+# no ocsp_url: each certificate names its own responder (citizen CA :8881, mobile-ID CA :8883)
+
+[mobile_id]
+url = "https://127.0.0.1:8890/mid-api"
+relying_party_name = "knik demo"
+relying_party_uuid = "00000000-0000-4000-8000-00000000a11e"
+pins_file = "$ROOT/test-vectors/mobile-id/sim-tls.pin"
 EOF
 echo; echo "\$ knik sign --reader 'Virtual PCD 00 00' agreement.txt -o agreement.asice    (B-LT)"
 KNIK_PIN2=12345 "$KNIK" --config "$DEMO/config.toml" --pin-source env --reader "Virtual PCD 00 00" \
   sign "$DEMO/agreement.txt" -o "$DEMO/agreement.asice" --force
 echo; echo "\$ knik verify agreement.asice"
 "$KNIK" --config "$DEMO/config.toml" verify "$DEMO/agreement.asice"
+
+# Mobile ID: the simulator (https://127.0.0.1:8890, pinned TLS) plays the phone of the same
+# citizen; the verification code is shown before the phone is asked.
+echo; echo "\$ knik sign --mobile-id --phone +37400000001 --id 2810770123 agreement.txt -o agreement-mid.asice"
+"$KNIK" --config "$DEMO/config.toml" sign --mobile-id --phone +37400000001 --id 2810770123 \
+  "$DEMO/agreement.txt" -o "$DEMO/agreement-mid.asice" --force --quiet
+echo; echo "\$ knik verify agreement-mid.asice"
+"$KNIK" --config "$DEMO/config.toml" verify "$DEMO/agreement-mid.asice"
