@@ -49,7 +49,9 @@ impl CliError {
             CliError::Pki(_) | CliError::Io { .. } => exit::FAILURE,
             CliError::Config(_) | CliError::Usage(_) => exit::USAGE,
             CliError::Knik(e) => match e {
-                knik::Error::Online(_) | knik::Error::ServiceMissing { .. } => exit::SERVICE,
+                knik::Error::Online(_)
+                | knik::Error::ServiceMissing { .. }
+                | knik::Error::OcspBeforeTimestamp { .. } => exit::SERVICE,
                 knik::Error::InvalidRequest { .. } | knik::Error::Key { .. } => exit::USAGE,
                 knik::Error::Signer { code, .. } => exit::for_signer_code(code),
                 _ => exit::FAILURE,

@@ -238,7 +238,7 @@ pub fn run_sign(
         (Some(key), false) => {
             let mut signer = software_key(key, args.cert.as_deref())?.with_rsa_pss(args.rsa_pss);
             options.known_certificates =
-                known_certificates(&args.services, config, signer.chain())?;
+                known_certificates(&args.services, config, &signer.chain())?;
             sign_with(&inputs, &target, &mut signer, &mut svc, &options, &mut bar)
         }
         (None, false) => {

@@ -81,18 +81,77 @@ pub enum Error {
         /// Its notAfter (RFC 3339).
         not_after: String,
     },
-    /// The OCSP responder says the signing certificate is revoked (or does not know it):
-    /// nothing is written.
+    /// The signing certificate is not meant for signatures: it has a keyUsage extension
+    /// without nonRepudiation (e.g. an ID card's authentication certificate). Refused before
+    /// the signer is asked.
+    #[error(
+        "the certificate of {subject} is not a signing certificate (its key usage lacks \
+         nonRepudiation): sign with the signing certificate, not the authentication one"
+    )]
+    SignerKeyUsage {
+        /// The certificate's subject.
+        subject: String,
+    },
+    /// The OCSP responder says the signing certificate is revoked: nothing is written.
     #[error("the OCSP responder says the certificate of {subject} is {status}")]
     CertificateRevoked {
         /// The certificate's subject.
         subject: String,
-        /// `revoked on <time>` or `unknown to the responder`.
+        /// `revoked on <time>`.
         status: String,
     },
-    /// The signature made by the signer does not verify with its certificate.
-    #[error("the signature value does not match the signing certificate")]
-    SignatureValueMismatch,
+    /// The OCSP responder does not know the signing certificate (status `unknown`): nothing is
+    /// written.
+    #[error(
+        "the OCSP responder says the certificate of {subject} is unknown to the responder: \
+         is the OCSP URL (--ocsp) the one of the certificate's CA?"
+    )]
+    OcspStatusUnknown {
+        /// The certificate's subject.
+        subject: String,
+    },
+    /// The OCSP response does not name the signing certificate (it is about another one):
+    /// nothing is written.
+    #[error(
+        "the OCSP responder's answer is not about the certificate of {subject} (not named in \
+         its answer: {detail})"
+    )]
+    OcspCertMismatch {
+        /// The certificate's subject.
+        subject: String,
+        /// Which CertID field differs, as knik-pki reports it.
+        detail: String,
+    },
+    /// Even after one retry, the OCSP response was produced before the signature time-stamp:
+    /// it would not prove the certificate's status after the signature was made, and
+    /// verifiers refuse it (`OCSP_BEFORE_TIMESTAMP` in a report). Nothing is written.
+    #[error(
+        "the OCSP response was produced at {produced_at}, before the signature time-stamp \
+         ({timestamp}): the responder's clock is behind the time-stamp authority's"
+    )]
+    OcspBeforeTimestamp {
+        /// producedAt of the response (RFC 3339).
+        produced_at: String,
+        /// genTime of the signature time-stamp, to the second (RFC 3339).
+        timestamp: String,
+    },
+    /// A signature to extend does not verify (a data file changed, the signature was edited):
+    /// new time-stamps and OCSP responses would only seal a broken signature, so nothing is
+    /// asked of any service and the container is left as it was.
+    #[error("{file} does not verify ({findings}): it is not extended, the container is unchanged")]
+    ExtendBrokenSignature {
+        /// The signature entry, e.g. `META-INF/signatures0.xml`.
+        file: String,
+        /// The codes of the errors found, comma-separated (see docs/verification.md).
+        findings: String,
+    },
+    /// The signature made by the signer does not verify with its certificate (a card that
+    /// signed with another key, a corrupted answer): nothing is written.
+    #[error("the signature value does not match the signing certificate: {reason}")]
+    SignatureValueMismatch {
+        /// What the check said.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -110,9 +169,14 @@ impl Error {
             Error::InvalidRequest { .. } => "INVALID_REQUEST",
             Error::ServiceMissing { .. } => "SERVICE_NOT_CONFIGURED",
             Error::IssuerNotFound { .. } => "ISSUER_NOT_FOUND",
-            Error::SignatureValueMismatch => "SIGNATURE_VALUE_MISMATCH",
+            Error::SignatureValueMismatch { .. } => "SIGNATURE_VALUE_MISMATCH",
             Error::CertificateNotValid { .. } => "SIGNER_CERT_NOT_VALID",
+            Error::SignerKeyUsage { .. } => "SIGNER_KEY_USAGE",
             Error::CertificateRevoked { .. } => "SIGNER_REVOKED",
+            Error::OcspStatusUnknown { .. } => "OCSP_STATUS_UNKNOWN",
+            Error::OcspCertMismatch { .. } => "OCSP_CERT_MISMATCH",
+            Error::OcspBeforeTimestamp { .. } => "OCSP_BEFORE_TIMESTAMP",
+            Error::ExtendBrokenSignature { .. } => "EXTEND_BROKEN_SIGNATURE",
         }
     }
 

@@ -7,10 +7,21 @@ use knik_pki::{Certificate, HashAlgorithm};
 
 use crate::error::Error;
 
+/// How errors name the time-stamp authority.
+pub(crate) const TSA_SERVICE: &str = "a time-stamp authority (--tsa)";
+/// How errors name the OCSP responder.
+pub(crate) const OCSP_SERVICE: &str = "an OCSP responder (--ocsp)";
+
 /// Gets RFC 3161 time-stamp tokens.
 pub trait TimeStamping {
     /// A time-stamp token (CMS SignedData, DER) over `digest`, checked: granted, imprint equal.
     fn timestamp(&mut self, hash: HashAlgorithm, digest: &[u8]) -> Result<Vec<u8>, Error>;
+
+    /// False when no authority is configured, so that a flow needing one is refused before
+    /// the signer is asked for a PIN.
+    fn is_configured(&self) -> bool {
+        true
+    }
 }
 
 /// Gets OCSP responses.
@@ -18,6 +29,12 @@ pub trait Revocation {
     /// A fresh OCSPResponse (DER) for `certificate`, checked: signed by an authorised
     /// responder, for this certificate, echoing the request nonce.
     fn ocsp(&mut self, certificate: &Certificate, issuer: &Certificate) -> Result<Vec<u8>, Error>;
+
+    /// False when no responder can be asked, so that a flow needing one is refused before
+    /// the signer is asked for a PIN.
+    fn is_configured(&self) -> bool {
+        true
+    }
 }
 
 /// No services: enough for B-B, and an error naming the missing service otherwise.
@@ -28,8 +45,12 @@ impl TimeStamping for Offline {
     fn timestamp(&mut self, _: HashAlgorithm, _: &[u8]) -> Result<Vec<u8>, Error> {
         Err(Error::ServiceMissing {
             level: "B-T",
-            service: "a time-stamp authority (--tsa)",
+            service: TSA_SERVICE,
         })
+    }
+
+    fn is_configured(&self) -> bool {
+        false
     }
 }
 
@@ -37,7 +58,11 @@ impl Revocation for Offline {
     fn ocsp(&mut self, _: &Certificate, _: &Certificate) -> Result<Vec<u8>, Error> {
         Err(Error::ServiceMissing {
             level: "B-LT",
-            service: "an OCSP responder (--ocsp)",
+            service: OCSP_SERVICE,
         })
+    }
+
+    fn is_configured(&self) -> bool {
+        false
     }
 }

@@ -5,24 +5,32 @@
 //! computed on the way), so memory does not grow with file size. The container is written to
 //! a temporary file and renamed only when the signature is complete: a failed PIN, a removed
 //! card or an unreachable TSA leave nothing behind.
+//!
+//! What can be known before the signer is asked is checked first (`preflight`): the
+//! certificate's validity and key usage, the services the level needs, the issuer B-LT needs.
+//! A signature that would be refused afterwards must not cost a PIN entry or a phone prompt.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use knik_asic::{
     Container, ContainerWriter, DigestAlgorithm, Hasher, Limits, WriterOptions,
     append_signature_to_file, encode_uri_path, replace_signatures_in_file, write_atomically,
 };
+use knik_pki::ocsp::{CertStatus, OcspCheck, OcspResponse};
+use knik_pki::tsp::TimeStampToken;
 use knik_pki::{Certificate, HashAlgorithm};
 use knik_xades::c14n::Algorithm;
+use knik_xades::dsig::{DS, decode_base64};
 use knik_xades::xades::{self, DataObject, DataResolver, SignatureDocument, SignatureOptions};
+use time::OffsetDateTime;
 
 use crate::error::Error;
 use crate::level::Level;
 use crate::resolver::{ContainerResolver, find_issuer};
-use crate::services::{Revocation, TimeStamping};
+use crate::services::{OCSP_SERVICE, Revocation, TSA_SERVICE, TimeStamping};
 use crate::signer::Signer;
 
 /// A file to sign.
@@ -104,7 +112,8 @@ pub struct SignOptions {
     /// Where the signature was made (SignatureProductionPlaceV2).
     pub production_place: Option<xades::ProductionPlace>,
     /// Certificates that may complete the signer's chain (the issuing CA for OCSP, and what
-    /// B-LT embeds): the trust store's and any extra ones.
+    /// B-LT embeds): the trust store's and any extra ones. The signer's own
+    /// ([`Signer::chain`]) are added to them.
     pub known_certificates: Vec<Certificate>,
 }
 
@@ -207,7 +216,7 @@ impl DataResolver for FileResolver {
 }
 
 fn now_unix() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+    OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// Signs `files` into a new container at `output` (replaced atomically if it exists).
@@ -227,6 +236,7 @@ pub fn create_container(
     }
     // Ask for the certificate before anything is written: no card, no work.
     let certificate = signer.certificate()?;
+    let known = preflight(&certificate, &*signer, &*tsa, &*ocsp, options)?;
     let mut by_uri = HashMap::new();
     let (signature_file, doc) = write_atomically(output, |file| {
         let mut writer = ContainerWriter::with_options(
@@ -268,6 +278,7 @@ pub fn create_container(
             tsa,
             ocsp,
             options,
+            &known,
             &mut resolver,
             progress,
         )?;
@@ -298,6 +309,7 @@ pub fn add_signature(
     progress: &mut dyn Progress,
 ) -> Result<Signed, Error> {
     let certificate = signer.certificate()?;
+    let known = preflight(&certificate, &*signer, &*tsa, &*ocsp, options)?;
     let open = || -> Result<Container<BufReader<File>>, Error> {
         let f = File::open(path).map_err(Error::io("opening the container", path))?;
         Ok(Container::open(BufReader::with_capacity(1 << 16, f))?)
@@ -324,7 +336,7 @@ pub fn add_signature(
             digest,
         });
     }
-    let id = format!("S{}", container.signature_names().len());
+    let id = free_signature_id(&mut container)?;
     let mut resolver = ContainerResolver { container };
     let doc = build_signature(
         &certificate,
@@ -334,6 +346,7 @@ pub fn add_signature(
         tsa,
         ocsp,
         options,
+        &known,
         &mut resolver,
         progress,
     )?;
@@ -354,7 +367,79 @@ pub fn add_signature(
     })
 }
 
-/// Phase 1 → signer → phase 2 → extension to the level asked.
+/// The lowest `S{n}` that no signature in the container has as its Id. Counting the
+/// signatures is not enough: a container whose `signatures0.xml` was removed still holds an
+/// `S1`, and two signatures with one Id make the container ambiguous.
+fn free_signature_id<R: Read + Seek>(container: &mut Container<R>) -> Result<String, Error> {
+    let mut used = HashSet::new();
+    for file in container.signature_files()? {
+        let xml = knik_xades::xml::Document::parse(&file.bytes)?;
+        for node in xml.document_node().descendant_elements() {
+            if node.is(Some(DS), "Signature")
+                && let Some(id) = node.attribute(None, "Id")
+            {
+                used.insert(id.to_owned());
+            }
+        }
+    }
+    let mut n = 0usize;
+    while used.contains(&format!("S{n}")) {
+        n += 1;
+    }
+    Ok(format!("S{n}"))
+}
+
+/// Everything that can be checked before the signer is asked (a PIN typed, a phone
+/// confirmed) and before anything is read or written: the certificate is valid now and meant
+/// for signatures (keyUsage, when present, has nonRepudiation), the level's services are
+/// configured (a TSA from B-T on, an OCSP responder from B-LT on), and for B-LT the issuer is
+/// among the known certificates. Returns those known certificates: the options' and the
+/// signer's own chain.
+fn preflight(
+    certificate: &[u8],
+    signer: &dyn Signer,
+    tsa: &dyn TimeStamping,
+    ocsp: &dyn Revocation,
+    options: &SignOptions,
+) -> Result<Vec<Certificate>, Error> {
+    let cert = Certificate::from_der(certificate)?;
+    refuse_outside_validity(&cert)?;
+    if let Some(usage) = cert.key_usage()
+        && !usage.non_repudiation()
+    {
+        return Err(Error::SignerKeyUsage {
+            subject: cert.subject().to_string(),
+        });
+    }
+    let level = options.level;
+    if level >= Level::T && !tsa.is_configured() {
+        return Err(Error::ServiceMissing {
+            level: level.name(),
+            service: TSA_SERVICE,
+        });
+    }
+    if level >= Level::Lt && !ocsp.is_configured() {
+        return Err(Error::ServiceMissing {
+            level: level.name(),
+            service: OCSP_SERVICE,
+        });
+    }
+    let mut known = options.known_certificates.clone();
+    for der in signer.chain() {
+        let c = Certificate::from_der(&der)?;
+        if !known.iter().any(|k| k.as_der() == c.as_der()) {
+            known.push(c);
+        }
+    }
+    if level >= Level::Lt && find_issuer(&cert, &known).is_none() {
+        return Err(Error::IssuerNotFound {
+            subject: cert.subject().to_string(),
+        });
+    }
+    Ok(known)
+}
+
+/// Phase 1 → signer → phase 2 → extension to the level asked. [`preflight`] has run.
 #[allow(clippy::too_many_arguments)]
 fn build_signature(
     certificate: &[u8],
@@ -364,6 +449,7 @@ fn build_signature(
     tsa: &mut dyn TimeStamping,
     ocsp: &mut dyn Revocation,
     options: &SignOptions,
+    known: &[Certificate],
     resolver: &mut dyn DataResolver,
     progress: &mut dyn Progress,
 ) -> Result<SignatureDocument, Error> {
@@ -376,17 +462,22 @@ fn build_signature(
         production_place: options.production_place.clone(),
         ..SignatureOptions::default()
     };
-    refuse_outside_validity(certificate)?;
     let prepared = xades::prepare(certificate, data, &xopts)?;
     progress.step(Step::Signing, "", None);
     let value = signer.sign_digest(prepared.hash_algorithm(), prepared.digest_to_sign())?;
-    let mut doc = prepared.finish(&value)?;
+    // Phase 2 checks the value against the certificate before writing it.
+    let mut doc = prepared.finish(&value).map_err(|e| match e {
+        knik_xades::Error::SignatureValueInvalid { reason } => {
+            Error::SignatureValueMismatch { reason }
+        }
+        other => other.into(),
+    })?;
     extend_document(
         &mut doc,
         options.level,
         tsa,
         ocsp,
-        &options.known_certificates,
+        known,
         resolver,
         progress,
     )?;
@@ -412,6 +503,12 @@ fn signer_subject(der: &[u8]) -> String {
 /// fresh OCSP response fetched after the time-stamp (B-LT), an archive time-stamp (B-LTA). A
 /// signature already at B-LTA gets one more archive time-stamp when `target` is B-LTA
 /// (renewal).
+///
+/// The OCSP response is verified (signature, authorised responder, about this certificate,
+/// fresh) and must say `good` and be produced no earlier than the signature time-stamp
+/// (to the second, as producedAt is written); when it is earlier (the responder's clock is
+/// behind the TSA's) it is asked for once more a second later, then refused
+/// ([`Error::OcspBeforeTimestamp`]).
 pub fn extend_document(
     doc: &mut SignatureDocument,
     target: Level,
@@ -434,10 +531,9 @@ pub fn extend_document(
         let issuer = find_issuer(&signer, known).ok_or_else(|| Error::IssuerNotFound {
             subject: signer.subject().to_string(),
         })?;
+        let timestamp_time = signature_timestamp_time(doc, known)?;
         progress.step(Step::Revocation, "", None);
-        let response = ocsp.ocsp(&signer, issuer)?;
-        let parsed = knik_pki::ocsp::OcspResponse::from_der(&response)?;
-        refuse_unless_good(&parsed, &signer, issuer)?;
+        let (response, parsed) = fetch_ocsp_after(ocsp, &signer, issuer, known, timestamp_time)?;
         // CertificateValues: the chain up to the anchor, the responder's and the TSA's.
         let mut certs: Vec<Vec<u8>> = Vec::new();
         let mut push = |c: &Certificate| {
@@ -476,11 +572,88 @@ pub fn extend_document(
     Ok(())
 }
 
+/// The genTime of the signature's (earliest) signature time-stamp, truncated to the second:
+/// producedAt has whole seconds, so a response produced in the same second counts as after.
+fn signature_timestamp_time(
+    doc: &SignatureDocument,
+    known: &[Certificate],
+) -> Result<OffsetDateTime, Error> {
+    let xml = doc.to_xml();
+    let parsed = knik_xades::xml::Document::parse(&xml)?;
+    let signature = parsed
+        .element_by_id(doc.signature_id())
+        .filter(|n| n.is(Some(DS), "Signature"));
+    let mut earliest: Option<OffsetDateTime> = None;
+    for ts in signature.iter().flat_map(|s| s.descendant_elements()) {
+        // Not a counter-signature's time-stamp: the nearest ds:Signature must be this one.
+        let owner = ts.ancestors().find(|a| a.is(Some(DS), "Signature"));
+        if ts.local_name() != "SignatureTimeStamp"
+            || owner.map(|o| o.id()) != signature.map(|s| s.id())
+        {
+            continue;
+        }
+        for encapsulated in ts
+            .child_elements()
+            .filter(|c| c.local_name() == "EncapsulatedTimeStamp")
+        {
+            let der = decode_base64(&encapsulated.text_content()).ok_or_else(|| {
+                Error::InvalidRequest {
+                    reason: "the signature time-stamp is not base64".into(),
+                }
+            })?;
+            let gen_time = TimeStampToken::from_der(&der, known)?.gen_time();
+            earliest = Some(earliest.map_or(gen_time, |e| e.min(gen_time)));
+        }
+    }
+    let time = earliest.ok_or_else(|| Error::InvalidRequest {
+        reason: "the signature has no signature time-stamp to put revocation data after".into(),
+    })?;
+    Ok(time.replace_nanosecond(0).unwrap_or(time))
+}
+
+/// Asks `ocsp` about `signer` and accepts the answer only when it verifies now, says `good`
+/// and was produced at or after `not_before` (the signature time-stamp); an answer that is
+/// too early is asked for once more, a second later.
+fn fetch_ocsp_after(
+    ocsp: &mut dyn Revocation,
+    signer: &Certificate,
+    issuer: &Certificate,
+    known: &[Certificate],
+    not_before: OffsetDateTime,
+) -> Result<(Vec<u8>, OcspResponse), Error> {
+    let mut retried = false;
+    loop {
+        let der = ocsp.ocsp(signer, issuer)?;
+        let parsed = OcspResponse::from_der(&der)?;
+        let check =
+            OcspCheck::new(signer, issuer, OffsetDateTime::now_utc()).extra_certificates(known);
+        let verified = parsed.verify(&check).map_err(|e| match e {
+            knik_pki::Error::OcspCertIdMismatch { .. } => Error::OcspCertMismatch {
+                subject: signer.subject().to_string(),
+                detail: e.to_string(),
+            },
+            other => Error::Pki(other),
+        })?;
+        refuse_unless_good(verified.status(), signer)?;
+        let produced_at = verified.produced_at();
+        if produced_at >= not_before {
+            return Ok((der, parsed));
+        }
+        if retried {
+            return Err(Error::OcspBeforeTimestamp {
+                produced_at: rfc3339(produced_at),
+                timestamp: rfc3339(not_before),
+            });
+        }
+        retried = true;
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+}
+
 /// An expired (or not yet valid) certificate makes signatures that no verifier accepts: say so
 /// before the signer is asked for a PIN.
-fn refuse_outside_validity(certificate: &[u8]) -> Result<(), Error> {
-    let cert = Certificate::from_der(certificate)?;
-    let now = time::OffsetDateTime::now_utc();
+fn refuse_outside_validity(cert: &Certificate) -> Result<(), Error> {
+    let now = OffsetDateTime::now_utc();
     if now < cert.not_before() || now > cert.not_after() {
         return Err(Error::CertificateNotValid {
             subject: cert.subject().to_string(),
@@ -491,38 +664,22 @@ fn refuse_outside_validity(certificate: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-fn rfc3339(t: time::OffsetDateTime) -> String {
+fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
 
-/// B-LT embeds proof that the certificate was good: a `revoked` or `unknown` answer (or one
-/// about another certificate) stops the flow before anything is written.
-fn refuse_unless_good(
-    response: &knik_pki::ocsp::OcspResponse,
-    signer: &Certificate,
-    issuer: &Certificate,
-) -> Result<(), Error> {
-    use knik_pki::ocsp::CertStatus;
-    let subject = || signer.subject().to_string();
-    let single = response
-        .responses()
-        .iter()
-        .find(|r| r.cert_id().matches(signer, issuer))
-        .ok_or_else(|| Error::CertificateRevoked {
-            subject: subject(),
-            status: "not named in its answer".into(),
-        })?;
-    match single.status() {
+/// B-LT embeds proof that the certificate was good: a `revoked` or `unknown` answer stops the
+/// flow before anything is written.
+fn refuse_unless_good(status: CertStatus, signer: &Certificate) -> Result<(), Error> {
+    let subject = signer.subject().to_string();
+    match status {
         CertStatus::Good => Ok(()),
         CertStatus::Revoked { time, .. } => Err(Error::CertificateRevoked {
-            subject: subject(),
+            subject,
             status: format!("revoked on {}", rfc3339(time)),
         }),
-        _ => Err(Error::CertificateRevoked {
-            subject: subject(),
-            status: "unknown to the responder".into(),
-        }),
+        _ => Err(Error::OcspStatusUnknown { subject }),
     }
 }
 
@@ -540,6 +697,11 @@ pub struct Extended {
 /// Extends every signature of the container at `path` to `target` (signatures already above
 /// it are left alone; B-LTA → B-LTA adds an archive time-stamp) and replaces the file
 /// atomically, copying every other entry byte for byte.
+///
+/// Every signature to extend is verified first (references against the container's data
+/// files, SignatureValue, signed properties, time-stamp imprints): if one has an error, the
+/// flow stops with [`Error::ExtendBrokenSignature`] before any service is asked and the file
+/// is left as it was.
 pub fn extend_container(
     path: &Path,
     target: Level,
@@ -560,21 +722,44 @@ pub fn extend_container(
         });
     }
     let mut resolver = ContainerResolver { container: open()? };
-    let mut replacements = Vec::new();
-    let mut done = Vec::new();
+    let mut todo = Vec::new();
     for sf in signature_files {
-        let mut doc = SignatureDocument::from_xml(sf.bytes.clone(), None)?;
+        let doc = SignatureDocument::from_xml(sf.bytes.clone(), None)?;
         let from = level_of(&doc);
         if from > target || (from == target && target != Level::Lta) {
             continue;
         }
+        refuse_broken(&sf.name, &sf.bytes, &mut resolver)?;
+        todo.push((sf.name, doc, from));
+    }
+    // The services the extensions need, before any is asked.
+    if (target == Level::Lta || todo.iter().any(|(_, _, from)| *from < Level::T))
+        && !tsa.is_configured()
+    {
+        return Err(Error::ServiceMissing {
+            level: target.name(),
+            service: TSA_SERVICE,
+        });
+    }
+    if target >= Level::Lt
+        && todo.iter().any(|(_, _, from)| *from < Level::Lt)
+        && !ocsp.is_configured()
+    {
+        return Err(Error::ServiceMissing {
+            level: target.name(),
+            service: OCSP_SERVICE,
+        });
+    }
+    let mut replacements = Vec::new();
+    let mut done = Vec::new();
+    for (name, mut doc, from) in todo {
         extend_document(&mut doc, target, tsa, ocsp, known, &mut resolver, progress)?;
         done.push(Extended {
-            file: sf.name.clone(),
+            file: name.clone(),
             from,
             to: level_of(&doc),
         });
-        replacements.push((sf.name, doc.to_xml().to_vec()));
+        replacements.push((name, doc.to_xml().to_vec()));
     }
     drop(resolver);
     if !replacements.is_empty() {
@@ -587,4 +772,24 @@ pub fn extend_container(
         )?;
     }
     Ok(done)
+}
+
+/// Refuses to extend a signature file with an error-severity finding of
+/// [`xades::verify`]: time-stamping or adding revocation data to a broken signature would
+/// only seal the damage.
+fn refuse_broken(file: &str, xml: &[u8], resolver: &mut dyn DataResolver) -> Result<(), Error> {
+    let checks = xades::verify(xml, resolver, &xades::VerifyOptions::default())?;
+    let mut errors: Vec<&str> = Vec::new();
+    for finding in checks.iter().flat_map(|c| &c.findings) {
+        if finding.severity == xades::Severity::Error && !errors.contains(&finding.code) {
+            errors.push(finding.code);
+        }
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(Error::ExtendBrokenSignature {
+        file: file.to_owned(),
+        findings: errors.join(", "),
+    })
 }

@@ -23,6 +23,13 @@ pub trait Signer {
     fn uses_rsa_pss(&self) -> bool {
         false
     }
+
+    /// Certificates that came with the key and may complete its chain (a PKCS#12 file's CA
+    /// certificates), DER. The signing flow looks for the issuer among them before the signer
+    /// is asked to sign.
+    fn chain(&self) -> Vec<Vec<u8>> {
+        Vec::new()
+    }
 }
 
 enum Key {
@@ -102,7 +109,9 @@ impl SoftwareKey {
     }
 
     /// The key and certificate chain of a PKCS#12 file (`.p12` / `.pfx`), as OpenSSL 3 writes
-    /// them (PBES2 / AES) or older tools (PBE with 3DES / RC2 is not supported).
+    /// them (PBES2 / AES) or older tools (PBE with 3DES / RC2 is not supported). The first key
+    /// that comes with a certificate is taken; the other certificates of its chain are
+    /// [`Signer::chain`].
     pub fn from_pkcs12(der: &[u8], password: &str) -> Result<SoftwareKey, Error> {
         let store = p12_keystore::KeyStore::from_pkcs12(
             der,
@@ -110,13 +119,18 @@ impl SoftwareKey {
             p12_keystore::Pkcs12ImportPolicy::Relaxed,
         )
         .map_err(|e| key_error(format!("the PKCS#12 file cannot be opened: {e}")))?;
-        let (_, chain) = store
-            .private_key_chain()
+        // The relaxed policy keeps a key whose certificate is missing as a chain without
+        // certificates; entries come in alias order, so such a key may come first.
+        let (chain, first) = store
+            .entries()
+            .find_map(|(_, entry)| match entry {
+                p12_keystore::KeyStoreEntry::PrivateKeyChain(chain) => {
+                    chain.certs().first().map(|first| (chain, first))
+                }
+                _ => None,
+            })
             .ok_or_else(|| key_error("the PKCS#12 file holds no private key with a certificate"))?;
         let certs = chain.certs();
-        let first = certs
-            .first()
-            .ok_or_else(|| key_error("the PKCS#12 key has no certificate"))?;
         let pkcs8 = Zeroizing::new(chain.key().as_der().to_vec());
         let mut signer = SoftwareKey::from_pkcs8_der(&pkcs8, first.as_der())?;
         signer.chain = certs[1..].iter().map(|c| c.as_der().to_vec()).collect();
@@ -127,11 +141,6 @@ impl SoftwareKey {
     pub fn with_rsa_pss(mut self, pss: bool) -> SoftwareKey {
         self.pss = pss && matches!(self.key, Key::Rsa(_));
         self
-    }
-
-    /// Certificates that came with the key (a PKCS#12 file's chain), DER.
-    pub fn chain(&self) -> &[Vec<u8>] {
-        &self.chain
     }
 
     fn check_pair(&self, cert: &Certificate) -> Result<(), Error> {
@@ -175,6 +184,9 @@ impl SoftwareKey {
                     k.sign_with_rng(&mut rng, scheme, digest)
                         .map_err(|e| fail(&e))
                 } else {
+                    // Given a random source the rsa crate blinds the private-key operation,
+                    // which makes its timing harder to exploit; without one it does not.
+                    let mut rng = rand_core::OsRng;
                     let scheme = match hash {
                         HashAlgorithm::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
                         HashAlgorithm::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
@@ -182,7 +194,8 @@ impl SoftwareKey {
                         HashAlgorithm::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
                         _ => return Err(key_error("this hash algorithm is not supported")),
                     };
-                    k.sign(scheme, digest).map_err(|e| fail(&e))
+                    k.sign_with_rng(&mut rng, scheme, digest)
+                        .map_err(|e| fail(&e))
                 }
             }
         }
@@ -209,13 +222,19 @@ impl Signer for SoftwareKey {
     fn uses_rsa_pss(&self) -> bool {
         self.pss
     }
+
+    fn chain(&self) -> Vec<Vec<u8>> {
+        self.chain.clone()
+    }
 }
 
 /// Any PEM private key as PKCS#8 DER (zeroized when dropped).
 fn pem_key_to_pkcs8(pem: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
     use base64::Engine;
     let mut label = None;
-    let mut body = Zeroizing::new(String::new());
+    // Sized once: the base64 body is never longer than the PEM, so no push reallocates and
+    // leaves a copy of the key behind in freed memory.
+    let mut body = Zeroizing::new(String::with_capacity(pem.len()));
     for line in pem.lines() {
         let line = line.trim();
         if let Some(l) = line
@@ -336,6 +355,56 @@ mod tests {
         cert.public_key()
             .verify_digest_signature_pss(HashAlgorithm::Sha256, &digest, &sig, 32)
             .unwrap();
+    }
+
+    fn der_of(pem_file: &str) -> Vec<u8> {
+        Certificate::from_pem(&pki(pem_file))
+            .unwrap()
+            .as_der()
+            .to_vec()
+    }
+
+    #[test]
+    fn pkcs12_takes_the_first_key_that_has_a_certificate() {
+        use p12_keystore::{KeyStore, KeyStoreEntry, PrivateKey, PrivateKeyChain};
+        let key = |who: &str| {
+            let pkcs8 = pem_key_to_pkcs8(&pki(&format!("holders/{who}/sign.key"))).unwrap();
+            PrivateKey::from_der(&pkcs8).unwrap()
+        };
+        let cert = |file: &str| p12_keystore::Certificate::from_der(&der_of(file)).unwrap();
+        let mut store = KeyStore::new();
+        // Aliases sort: the key without a certificate comes first.
+        store.add_entry(
+            "a-key-without-certificate",
+            KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(
+                "lonely",
+                key("resident"),
+                Vec::new(),
+            )),
+        );
+        store.add_entry(
+            "b-citizen",
+            KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(
+                "citizen",
+                key("citizen"),
+                [cert("holders/citizen/sign.pem"), cert("citizen-ca.pem")],
+            )),
+        );
+        let der = store.writer("pw").write().unwrap();
+        let imported =
+            KeyStore::from_pkcs12(&der, "pw", p12_keystore::Pkcs12ImportPolicy::Relaxed).unwrap();
+        let (_, first) = imported.private_key_chain().unwrap();
+        assert!(
+            first.certs().is_empty(),
+            "the lonely key is the first entry"
+        );
+
+        let mut signer = SoftwareKey::from_pkcs12(&der, "pw").unwrap();
+        assert_eq!(
+            signer.certificate().unwrap(),
+            der_of("holders/citizen/sign.pem")
+        );
+        assert_eq!(signer.chain(), [der_of("citizen-ca.pem")]);
     }
 
     #[test]

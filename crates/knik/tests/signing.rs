@@ -36,9 +36,7 @@ use knik::online::Services;
 use knik::report::{SignatureReport, Verdict};
 use knik::services::Offline;
 use knik::sign::{NoProgress, add_signature, create_container, extend_container};
-use knik::signer::{Signer, SoftwareKey};
 use knik::verify::codes;
-use knik_pki::HashAlgorithm;
 use knik_xades::c14n::Algorithm;
 use serde_json::Value;
 use support::*;
@@ -326,32 +324,6 @@ fn a_second_signature_leaves_the_first_byte_identical_and_both_verify() {
             .contains("Resident"),
         "the resident's own responder answered"
     );
-}
-
-/// A signer that counts how often it is asked to sign (on a card, a PIN prompt each time).
-struct CountingSigner {
-    key: SoftwareKey,
-    asked: usize,
-}
-
-impl CountingSigner {
-    fn new(holder: &str) -> CountingSigner {
-        CountingSigner {
-            key: holder_key(holder),
-            asked: 0,
-        }
-    }
-}
-
-impl Signer for CountingSigner {
-    fn certificate(&mut self) -> Result<Vec<u8>, knik::Error> {
-        self.key.certificate()
-    }
-
-    fn sign_digest(&mut self, hash: HashAlgorithm, digest: &[u8]) -> Result<Vec<u8>, knik::Error> {
-        self.asked += 1;
-        self.key.sign_digest(hash, digest)
-    }
 }
 
 /// A citizen-signed B-B container in `dir`, made without any service.

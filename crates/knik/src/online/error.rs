@@ -21,7 +21,8 @@ impl core::fmt::Display for Service {
 }
 
 /// Why an OCSP responder or a time-stamp authority could not be used. Every variant names the
-/// URL; [`Error::code`] is stable.
+/// URL, always without its userinfo (`user:password@`), which may be a credential and would
+/// otherwise reach logs and screens; [`Error::code`] is stable.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum Error {

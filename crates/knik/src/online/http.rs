@@ -62,16 +62,18 @@ impl Http {
         accepted: &[&'static str],
     ) -> Result<Vec<u8>, Error> {
         check_url(service, url)?;
+        // What errors show: never a user:password@ the URL may carry.
+        let shown = without_userinfo(url);
         let unreachable = |reason: String| Error::Unreachable {
             service,
-            url: url.to_owned(),
-            reason,
+            url: shown.clone(),
+            reason: scrub_userinfo(&reason, url),
         };
         let limit = self.options.max_response_bytes;
         let map = |e: ureq::Error| match e {
             ureq::Error::BodyExceedsLimit(_) => Error::TooLarge {
                 service,
-                url: url.to_owned(),
+                url: shown.clone(),
                 limit,
             },
             ureq::Error::Timeout(which) => unreachable(format!(
@@ -91,7 +93,7 @@ impl Http {
         if status != 200 {
             return Err(Error::HttpStatus {
                 service,
-                url: url.to_owned(),
+                url: shown,
                 status,
             });
         }
@@ -105,7 +107,7 @@ impl Http {
         if !media_type.is_some_and(|m| accepted.iter().any(|a| m.eq_ignore_ascii_case(a))) {
             return Err(Error::ContentType {
                 service,
-                url: url.to_owned(),
+                url: shown,
                 found,
                 expected: accepted[0],
             });
@@ -134,9 +136,37 @@ fn check_url(service: Service, url: &str) -> Result<(), Error> {
     };
     Err(Error::BadUrl {
         service,
-        url: url.to_owned(),
+        url: without_userinfo(url),
         reason,
     })
+}
+
+/// The `user:password@` part of `url`'s authority, with its `@`; empty when there is none.
+/// The authority starts after `scheme://` (or at the start of a string that is not a URL)
+/// and ends at the first `/`, `?` or `#`.
+fn userinfo(url: &str) -> &str {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    match authority.rfind('@') {
+        Some(at) => &authority[..=at],
+        None => "",
+    }
+}
+
+/// `url` without its userinfo (`user:password@`): what errors and messages may show. The
+/// request itself still goes to the URL as given.
+pub(super) fn without_userinfo(url: &str) -> String {
+    scrub_userinfo(url, url)
+}
+
+/// `text` with every copy of `url`'s userinfo removed (an HTTP library's message may quote
+/// the URL).
+pub(super) fn scrub_userinfo(text: &str, url: &str) -> String {
+    match userinfo(url) {
+        "" => text.to_owned(),
+        secret => text.replace(secret, ""),
+    }
 }
 
 /// `N` random bytes from the operating system.
@@ -165,6 +195,43 @@ mod tests {
         ] {
             let err = check_url(Service::Ocsp, bad).unwrap_err();
             assert_eq!(err.code(), "SERVICE_URL_INVALID", "{bad}");
+        }
+    }
+
+    #[test]
+    fn userinfo_is_stripped_from_what_is_shown() {
+        for (url, shown) in [
+            ("http://127.0.0.1:8881/", "http://127.0.0.1:8881/"),
+            (
+                "https://user:s3cret@tsa.example/ts",
+                "https://tsa.example/ts",
+            ),
+            ("http://user@tsa.example", "http://tsa.example"),
+            ("http://a:b@c@host:80/p?q=x@y#f", "http://host:80/p?q=x@y#f"),
+            (
+                "http://host/path@not-userinfo",
+                "http://host/path@not-userinfo",
+            ),
+            ("user:s3cret@host/", "host/"),
+        ] {
+            assert_eq!(without_userinfo(url), shown, "{url}");
+        }
+        assert_eq!(
+            scrub_userinfo(
+                "error sending to http://u:s3cret@h/: refused",
+                "http://u:s3cret@h/"
+            ),
+            "error sending to http://h/: refused"
+        );
+    }
+
+    #[test]
+    fn a_bad_url_error_does_not_show_the_password() {
+        for bad in ["ftp://user:s3cret@host/", "http://user:s3cret@a b/"] {
+            let err = check_url(Service::Tsa, bad).unwrap_err();
+            assert_eq!(err.code(), "SERVICE_URL_INVALID", "{bad}");
+            assert!(!err.to_string().contains("s3cret"), "{err}");
+            assert!(!format!("{err:?}").contains("s3cret"), "{err:?}");
         }
     }
 

@@ -5,7 +5,7 @@ use knik_pki::{Certificate, HashAlgorithm};
 use time::OffsetDateTime;
 
 use super::error::{Error, Service};
-use super::http::{Http, HttpOptions, random};
+use super::http::{Http, HttpOptions, random, without_userinfo};
 
 /// Asks OCSP responders about certificates.
 #[derive(Debug, Clone)]
@@ -21,7 +21,7 @@ pub struct OcspFetch {
     pub der: Vec<u8>,
     /// The verified response: status, times, responder certificate.
     pub response: VerifiedOcspResponse,
-    /// The URL asked.
+    /// The URL asked, without any `user:password@`.
     pub url: String,
     /// The nonce sent and echoed.
     pub nonce: [u8; OCSP_NONCE_LEN],
@@ -90,13 +90,14 @@ impl OcspClient {
             request.as_der(),
             &[OcspResponse::CONTENT_TYPE],
         )?;
+        let shown = without_userinfo(&url);
         let bad = |source| Error::OcspBadResponse {
-            url: url.clone(),
+            url: shown.clone(),
             source,
         };
         let parsed = OcspResponse::from_der(&der).map_err(|e| match e {
             knik_pki::Error::OcspUnsuccessful { status } => Error::OcspRefused {
-                url: url.clone(),
+                url: shown.clone(),
                 status,
             },
             other => bad(other),
@@ -106,7 +107,7 @@ impl OcspClient {
         Ok(OcspFetch {
             der,
             response,
-            url,
+            url: shown,
             nonce,
         })
     }

@@ -29,9 +29,13 @@ impl TimeStamping for HttpTimeStamping {
     fn timestamp(&mut self, hash: HashAlgorithm, digest: &[u8]) -> Result<Vec<u8>, Error> {
         let url = self.url.as_deref().ok_or(Error::ServiceMissing {
             level: "B-T",
-            service: "a time-stamp authority (--tsa)",
+            service: crate::services::TSA_SERVICE,
         })?;
         Ok(self.client.timestamp(url, hash, digest)?.der)
+    }
+
+    fn is_configured(&self) -> bool {
+        self.url.is_some()
     }
 }
 
@@ -59,6 +63,11 @@ impl Revocation for HttpRevocation {
             .client
             .fetch(self.url.as_deref(), certificate, issuer)?
             .der)
+    }
+
+    /// Always: without a URL, the certificate's own responder (authorityInfoAccess) is asked.
+    fn is_configured(&self) -> bool {
+        true
     }
 }
 

@@ -4,7 +4,7 @@ use knik_pki::HashAlgorithm;
 use knik_pki::tsp::{TimeStampRequest, TimeStampResponse, TimeStampToken};
 
 use super::error::{Error, Service};
-use super::http::{Http, HttpOptions, random};
+use super::http::{Http, HttpOptions, random, without_userinfo};
 
 /// Nonce length: libdigidocpp's 20 bytes, a 160-bit number.
 const TSA_NONCE_LEN: usize = 20;
@@ -23,7 +23,7 @@ pub struct TimeStampFetch {
     pub der: Vec<u8>,
     /// The parsed and verified token (genTime, TSA certificate, …).
     pub token: TimeStampToken,
-    /// The URL asked.
+    /// The URL asked, without any `user:password@`.
     pub url: String,
 }
 
@@ -90,14 +90,15 @@ impl TsaClient {
                 "application/timestamp-response",
             ],
         )?;
+        let shown = without_userinfo(url);
         let bad = |source| Error::TsaBadResponse {
-            url: url.to_owned(),
+            url: shown.clone(),
             source,
         };
         let response = TimeStampResponse::from_der(&body).map_err(bad)?;
         let token = response.into_token(&request, &[]).map_err(|e| match e {
             refused @ knik_pki::Error::TspRefused { .. } => Error::TsaRefused {
-                url: url.to_owned(),
+                url: shown.clone(),
                 source: refused,
             },
             other => bad(other),
@@ -105,7 +106,7 @@ impl TsaClient {
         Ok(TimeStampFetch {
             der: token.as_der().to_vec(),
             token,
-            url: url.to_owned(),
+            url: shown,
         })
     }
 }

@@ -1,6 +1,7 @@
-//! Shared by the facade's integration tests (`signing.rs`, `hostile.rs`): the test PKI of
-//! `test-vectors/pki`, the loopback services of `scripts/services.sh up`, signing with the
-//! holders' software keys, verifying against the test root, and container surgery.
+//! Shared by the facade's integration tests (`signing.rs`, `signing_guards.rs`, `hostile.rs`):
+//! the test PKI of `test-vectors/pki`, the loopback services of `scripts/services.sh up`,
+//! signing with the holders' software keys (and a signer that counts how often it is asked),
+//! verifying against the test root, and container surgery.
 //!
 //! The facade refuses to sign with an expired certificate or to embed an OCSP answer that is
 //! not `good` for the signer. The verifier must still judge such containers when someone else
@@ -71,6 +72,41 @@ pub fn holder_key(holder: &str) -> SoftwareKey {
         &pki_text(&format!("holders/{holder}/sign.pem")),
     )
     .unwrap_or_else(|e| panic!("{holder}'s signing key: {e}"))
+}
+
+/// A signer that counts how often it is asked to sign (on a card, a PIN prompt each time).
+pub struct CountingSigner {
+    /// The key that signs.
+    pub key: SoftwareKey,
+    /// How often [`Signer::sign_digest`] was called.
+    pub asked: usize,
+}
+
+impl CountingSigner {
+    /// `holder`'s signing key, not asked yet.
+    pub fn new(holder: &str) -> CountingSigner {
+        CountingSigner::with_key(holder_key(holder))
+    }
+
+    /// Any key, not asked yet.
+    pub fn with_key(key: SoftwareKey) -> CountingSigner {
+        CountingSigner { key, asked: 0 }
+    }
+}
+
+impl Signer for CountingSigner {
+    fn certificate(&mut self) -> Result<Vec<u8>, knik::Error> {
+        self.key.certificate()
+    }
+
+    fn sign_digest(&mut self, hash: HashAlgorithm, digest: &[u8]) -> Result<Vec<u8>, knik::Error> {
+        self.asked += 1;
+        self.key.sign_digest(hash, digest)
+    }
+
+    fn chain(&self) -> Vec<Vec<u8>> {
+        self.key.chain()
+    }
 }
 
 /// The CA certificates a signer may need for OCSP and B-LT: the root and the issuing CAs.
