@@ -21,6 +21,7 @@ pub struct OcspCheck<'a> {
     max_clock_skew: Duration,
     max_age: Option<Duration>,
     extra_certificates: &'a [Certificate],
+    trusted_responder: Option<&'a Certificate>,
 }
 
 impl<'a> OcspCheck<'a> {
@@ -36,6 +37,7 @@ impl<'a> OcspCheck<'a> {
             max_clock_skew: Duration::minutes(15),
             max_age: Some(Duration::minutes(15)),
             extra_certificates: &[],
+            trusted_responder: None,
         }
     }
 
@@ -62,6 +64,15 @@ impl<'a> OcspCheck<'a> {
     /// signature's CertificateValues when the response embeds none).
     pub fn extra_certificates(mut self, certificates: &'a [Certificate]) -> Self {
         self.extra_certificates = certificates;
+        self
+    }
+
+    /// A responder trusted by local configuration (RFC 6960 §4.2.2.2, first case: "matches a
+    /// local configuration of OCSP signing authority"), e.g. Web eID's designated OCSP
+    /// service: a response signed with this very certificate is authorised even when the
+    /// issuing CA did not issue it. It is also a candidate responder certificate.
+    pub fn trusted_responder(mut self, responder: &'a Certificate) -> Self {
+        self.trusted_responder = Some(responder);
         self
     }
 }
@@ -130,7 +141,8 @@ impl OcspResponse {
     ///    tbsResponseData verifies with its key ([`Error::OcspResponderNotFound`],
     ///    [`Error::OcspSignatureInvalid`]);
     /// 2. the responder is the issuing CA, or a certificate the CA issued with
-    ///    id-kp-OCSPSigning, valid at producedAt ([`Error::OcspResponderNotAuthorised`]);
+    ///    id-kp-OCSPSigning, or the [`OcspCheck::trusted_responder`]; a responder other than
+    ///    the CA must be valid at producedAt ([`Error::OcspResponderNotAuthorised`]);
     /// 3. a SingleResponse has the certificate's CertID ([`Error::OcspCertIdMismatch`]);
     /// 4. the nonce is echoed when one is required ([`Error::OcspNonceMissing`],
     ///    [`Error::OcspNonceMismatch`]);
@@ -173,6 +185,7 @@ impl OcspResponse {
             .certificates()
             .iter()
             .chain(check.extra_certificates)
+            .chain(check.trusted_responder)
             .chain(core::iter::once(check.issuer))
             .filter(|c| self.responder_id_matches(c))
             .collect();
@@ -225,14 +238,17 @@ impl OcspResponse {
             issuer: issuer.subject().to_rfc4514(),
             reason,
         };
-        responder
-            .verify_issued_by(issuer)
-            .map_err(|e| refuse(format!("not issued by the CA ({e})")))?;
-        if !responder
-            .extended_key_usage()
-            .is_some_and(|eku| eku.is_ocsp_signing())
-        {
-            return Err(refuse("no id-kp-OCSPSigning extended key usage".to_owned()));
+        // A locally configured responder is authorised by that configuration alone.
+        if check.trusted_responder != Some(responder) {
+            responder
+                .verify_issued_by(issuer)
+                .map_err(|e| refuse(format!("not issued by the CA ({e})")))?;
+            if !responder
+                .extended_key_usage()
+                .is_some_and(|eku| eku.is_ocsp_signing())
+            {
+                return Err(refuse("no id-kp-OCSPSigning extended key usage".to_owned()));
+            }
         }
         if !responder.is_valid_at(self.produced_at()) {
             return Err(refuse(format!(
