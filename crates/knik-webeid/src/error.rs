@@ -12,6 +12,8 @@ use crate::origin::OriginProblem;
 /// Each variant carries what was found, so a program can match on the exact failure and a person
 /// can read why. [`Error::wire_code`] gives the stable `ERR_WEBEID_…` code that the native host
 /// puts beside the message.
+/// [`Error::code`] gives a stable `WEBEID_…` machine code for every variant, for the
+/// e-service's logs and answers.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -255,6 +257,259 @@ pub enum Error {
         /// What the generator reported.
         reason: String,
     },
+
+    // ----- the token validator (reference/web-eid.md §2.5, §2.7, §2.8) -----
+    /// The validator's configuration is incomplete or inconsistent (a builder error).
+    #[error("token validator configuration: `{option}`: {reason}")]
+    ValidatorConfig {
+        /// The builder option at fault.
+        option: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// The token holds a field the validator does not know (strict parsing).
+    #[error("authentication token has an unknown field `{field}`")]
+    TokenFieldUnknown {
+        /// The field, with its path for nested ones (`unverifiedSigningCertificates[0].x`).
+        field: String,
+    },
+
+    /// The authentication certificate cannot be used for authentication: no keyUsage
+    /// extension, or no digitalSignature in it (§2.5 step 2.3).
+    #[error("certificate \"{subject}\" is not for authentication: {reason}")]
+    CertificatePurpose {
+        /// The certificate's subject.
+        subject: String,
+        /// What its key usage lacks.
+        reason: String,
+    },
+
+    /// The certificate's extended key usage does not include clientAuth (§2.5 step 2.3).
+    #[error(
+        "certificate \"{subject}\" is not for client authentication: its extended key usage \
+         is {found:?}"
+    )]
+    CertificateNotClientAuth {
+        /// The certificate's subject.
+        subject: String,
+        /// The extended key usage OIDs it has.
+        found: Vec<String>,
+    },
+
+    /// The certificate carries a policy the validator is configured to refuse (§2.5 step 2.4).
+    #[error("certificate \"{subject}\" has the disallowed policy {policy}")]
+    CertificateDisallowedPolicy {
+        /// The certificate's subject.
+        subject: String,
+        /// The disallowed policy OID.
+        policy: String,
+    },
+
+    /// The certificate's validity ended before the validation time.
+    #[error("certificate \"{subject}\" expired at {not_after} (checked at {at})")]
+    CertificateExpired {
+        /// The certificate's subject.
+        subject: String,
+        /// notAfter (RFC 3339).
+        not_after: String,
+        /// The validation time (RFC 3339).
+        at: String,
+    },
+
+    /// The certificate's validity starts after the validation time.
+    #[error("certificate \"{subject}\" is valid only from {not_before} (checked at {at})")]
+    CertificateNotYetValid {
+        /// The certificate's subject.
+        subject: String,
+        /// notBefore (RFC 3339).
+        not_before: String,
+        /// The validation time (RFC 3339).
+        at: String,
+    },
+
+    /// No certification path leads from the certificate to a configured CA (§2.5 step 2.5).
+    #[error("certificate \"{subject}\" is not issued by a trusted CA: {cause}")]
+    CertificateNotTrusted {
+        /// The certificate's subject.
+        subject: String,
+        /// Why path validation failed.
+        cause: knik_pki::Error,
+    },
+
+    /// The OCSP responder says the certificate is revoked (§2.7).
+    #[error(
+        "certificate \"{subject}\" was revoked at {revoked_at}{}",
+        .reason.map(|r| format!(" ({r})")).unwrap_or_default()
+    )]
+    CertificateRevoked {
+        /// The certificate's subject.
+        subject: String,
+        /// revocationTime (RFC 3339).
+        revoked_at: String,
+        /// revocationReason, when the responder gives one.
+        reason: Option<knik_pki::ocsp::RevocationReason>,
+    },
+
+    /// The OCSP responder does not know the certificate; treated as revoked (§2.7).
+    #[error("OCSP responder {url} does not know certificate \"{subject}\" (status unknown)")]
+    CertificateStatusUnknown {
+        /// The certificate's subject.
+        subject: String,
+        /// The responder asked.
+        url: String,
+    },
+
+    /// OCSP is on, no designated responder serves the issuer and the certificate names no
+    /// OCSP responder (authorityInfoAccess).
+    #[error("certificate \"{subject}\" names no OCSP responder and no designated one serves it")]
+    OcspNoResponder {
+        /// The certificate's subject.
+        subject: String,
+    },
+
+    /// The OCSP responder could not be reached or did not answer with an OCSP response.
+    #[error("OCSP responder {url} unavailable: {reason}")]
+    OcspUnavailable {
+        /// The responder's URL.
+        url: String,
+        /// What the transport reported.
+        reason: String,
+    },
+
+    /// The OCSP responder did not answer within the request timeout.
+    #[error("OCSP responder {url} did not answer within {timeout_ms} ms")]
+    OcspTimeout {
+        /// The responder's URL.
+        url: String,
+        /// The timeout, in milliseconds.
+        timeout_ms: u64,
+    },
+
+    /// The OCSP responder answered with an error status (tryLater, unauthorized, ...).
+    #[error("OCSP responder {url} refused: {status}")]
+    OcspUnsuccessful {
+        /// The responder's URL.
+        url: String,
+        /// The responseStatus.
+        status: knik_pki::ocsp::OcspResponseStatus,
+    },
+
+    /// The OCSP answer is not a well-formed BasicOCSPResponse, or carries an unsupported
+    /// critical extension.
+    #[error("OCSP response from {url} is malformed: {reason}")]
+    OcspResponseMalformed {
+        /// The responder's URL.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// The OCSP response's signature does not verify, or its signer cannot be found.
+    #[error("OCSP response from {url} is not validly signed: {reason}")]
+    OcspSignatureInvalid {
+        /// The responder's URL.
+        url: String,
+        /// What failed.
+        reason: String,
+    },
+
+    /// The OCSP response is signed by a certificate that may not answer for this CA: neither
+    /// the CA nor directly delegated by it (with OCSPSigning), not the pinned designated
+    /// responder, or not valid now.
+    #[error("OCSP responder of {url} is not authorised: {reason}")]
+    OcspResponderNotAuthorised {
+        /// The responder's URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// The OCSP response is not about the certificate asked about (CertID), or holds other
+    /// than exactly one answer.
+    #[error("OCSP response from {url} is about another certificate: {reason}")]
+    OcspCertificateMismatch {
+        /// The responder's URL.
+        url: String,
+        /// What differs.
+        reason: String,
+    },
+
+    /// The OCSP response does not echo the request's nonce: replayed or foreign.
+    #[error("OCSP response from {url} does not echo the request nonce: {reason}")]
+    OcspNonceMismatch {
+        /// The responder's URL.
+        url: String,
+        /// Missing or different.
+        reason: String,
+    },
+
+    /// The OCSP response's times are outside the allowed skew and age.
+    #[error("OCSP response from {url} is not fresh: {reason}")]
+    OcspNotFresh {
+        /// The responder's URL.
+        url: String,
+        /// Which time is out of bounds.
+        reason: String,
+    },
+
+    /// A `web-eid:1.1` signing certificate could not be read.
+    #[error("signing certificate {index} in the token could not be read: {cause}")]
+    SigningCertificateParse {
+        /// Its position in `unverifiedSigningCertificates`.
+        index: usize,
+        /// What the reader reported.
+        cause: knik_pki::Error,
+    },
+
+    /// A `web-eid:1.1` signing certificate names another person than the authentication
+    /// certificate (§2.4).
+    #[error(
+        "signing certificate {index} names \"{found}\", the authentication certificate \"{expected}\""
+    )]
+    SigningCertificateSubject {
+        /// Its position in `unverifiedSigningCertificates`.
+        index: usize,
+        /// The authentication certificate's subject.
+        expected: String,
+        /// The signing certificate's subject.
+        found: String,
+    },
+
+    /// A `web-eid:1.1` signing certificate is issued by another CA than the authentication
+    /// certificate (authorityKeyIdentifier, both required, §2.4).
+    #[error(
+        "signing certificate {index} is not from the authentication certificate's CA: {reason}"
+    )]
+    SigningCertificateIssuer {
+        /// Its position in `unverifiedSigningCertificates`.
+        index: usize,
+        /// What differs or is missing.
+        reason: String,
+    },
+
+    /// A `web-eid:1.1` signing certificate's key usage lacks nonRepudiation (§2.4).
+    #[error("signing certificate {index} is not for signatures: key usage {key_usage:?}")]
+    SigningCertificatePurpose {
+        /// Its position in `unverifiedSigningCertificates`.
+        index: usize,
+        /// The key usages it has.
+        key_usage: Vec<&'static str>,
+    },
+
+    /// A `web-eid:1.1` signing certificate does not chain to a configured CA, or is not valid
+    /// now (§2.4).
+    #[error("signing certificate {index} is not trusted: {cause}")]
+    SigningCertificateNotTrusted {
+        /// Its position in `unverifiedSigningCertificates`.
+        index: usize,
+        /// Why path validation failed.
+        cause: knik_pki::Error,
+    },
+
+    /// The validated certificate names no person (no personal identifier).
+    #[error("the authenticated certificate names no person: {0}")]
+    CertificateIdentity(knik_pki::Error),
 }
 
 impl Error {
@@ -279,6 +534,71 @@ impl Error {
             | Error::InvalidOrigin { .. }
             | Error::InvalidNonce { .. } => ErrorCode::NativeInvalidArgument,
             _ => ErrorCode::NativeFatal,
+        }
+    }
+}
+
+impl Error {
+    /// A stable machine code for this error (`WEBEID_…`; documented, never renamed), to put
+    /// beside the message in logs and in an e-service's answer.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::EndOfStream => "WEBEID_FRAME_END_OF_STREAM",
+            Error::FrameTooLarge { .. } => "WEBEID_FRAME_TOO_LARGE",
+            Error::FrameTooShort { .. } => "WEBEID_FRAME_TOO_SHORT",
+            Error::FrameTruncated { .. } => "WEBEID_FRAME_TRUNCATED",
+            Error::FrameNotUtf8 { .. } => "WEBEID_FRAME_NOT_UTF8",
+            Error::FrameInvalidJson { .. } => "WEBEID_FRAME_INVALID_JSON",
+            Error::Io { .. } => "WEBEID_IO",
+            Error::MalformedMessage { .. } => "WEBEID_MESSAGE_MALFORMED",
+            Error::UnknownMessageField { .. } => "WEBEID_MESSAGE_UNKNOWN_FIELD",
+            Error::UnknownCommand { .. } => "WEBEID_COMMAND_UNKNOWN",
+            Error::MissingArgument { .. } => "WEBEID_ARGUMENT_MISSING",
+            Error::UnknownArgument { .. } => "WEBEID_ARGUMENT_UNKNOWN",
+            Error::InvalidArgument { .. } => "WEBEID_ARGUMENT_INVALID",
+            Error::InvalidOrigin { .. } => "WEBEID_ORIGIN_INVALID",
+            Error::InvalidNonce { .. } => "WEBEID_NONCE_INVALID",
+            Error::TokenSize { .. } => "WEBEID_TOKEN_SIZE",
+            Error::MalformedToken { .. } => "WEBEID_TOKEN_PARSE",
+            Error::TokenFieldMissing { .. } => "WEBEID_TOKEN_FIELD_MISSING",
+            Error::TokenFieldNotAllowed { .. } => "WEBEID_TOKEN_FIELD_NOT_ALLOWED",
+            Error::TokenFieldUnknown { .. } => "WEBEID_TOKEN_UNKNOWN_FIELD",
+            Error::UnsupportedTokenFormat { .. } => "WEBEID_TOKEN_FORMAT",
+            Error::UnsupportedTokenAlgorithm { .. } => "WEBEID_TOKEN_ALGORITHM",
+            Error::InvalidBase64 { .. } => "WEBEID_TOKEN_BASE64",
+            Error::TokenCertificate(_) => "WEBEID_CERT_PARSE",
+            Error::TokenAlgorithmKeyMismatch { .. } => "WEBEID_TOKEN_ALGORITHM_KEY_MISMATCH",
+            Error::TokenSignatureMalformed { .. } => "WEBEID_SIGNATURE_MALFORMED",
+            Error::TokenSignatureInvalid { .. } => "WEBEID_SIGNATURE_INVALID",
+            Error::NonceNotFound => "WEBEID_NONCE_NOT_FOUND",
+            Error::NonceExpired { .. } => "WEBEID_NONCE_EXPIRED",
+            Error::NonceStore { .. } => "WEBEID_NONCE_STORE",
+            Error::Randomness { .. } => "WEBEID_RANDOMNESS",
+            Error::ValidatorConfig { .. } => "WEBEID_VALIDATOR_CONFIG",
+            Error::CertificatePurpose { .. } => "WEBEID_CERT_PURPOSE",
+            Error::CertificateNotClientAuth { .. } => "WEBEID_CERT_NOT_CLIENT_AUTH",
+            Error::CertificateDisallowedPolicy { .. } => "WEBEID_CERT_DISALLOWED_POLICY",
+            Error::CertificateExpired { .. } => "WEBEID_CERT_EXPIRED",
+            Error::CertificateNotYetValid { .. } => "WEBEID_CERT_NOT_YET_VALID",
+            Error::CertificateNotTrusted { .. } => "WEBEID_CERT_NOT_TRUSTED",
+            Error::CertificateRevoked { .. } => "WEBEID_CERT_REVOKED",
+            Error::CertificateStatusUnknown { .. } => "WEBEID_CERT_STATUS_UNKNOWN",
+            Error::CertificateIdentity(_) => "WEBEID_CERT_NO_IDENTITY",
+            Error::OcspNoResponder { .. } => "WEBEID_OCSP_NO_RESPONDER",
+            Error::OcspUnavailable { .. } => "WEBEID_OCSP_UNAVAILABLE",
+            Error::OcspTimeout { .. } => "WEBEID_OCSP_TIMEOUT",
+            Error::OcspUnsuccessful { .. } => "WEBEID_OCSP_UNSUCCESSFUL",
+            Error::OcspResponseMalformed { .. } => "WEBEID_OCSP_RESPONSE_MALFORMED",
+            Error::OcspSignatureInvalid { .. } => "WEBEID_OCSP_SIGNATURE_INVALID",
+            Error::OcspResponderNotAuthorised { .. } => "WEBEID_OCSP_RESPONDER_NOT_AUTHORISED",
+            Error::OcspCertificateMismatch { .. } => "WEBEID_OCSP_CERT_MISMATCH",
+            Error::OcspNonceMismatch { .. } => "WEBEID_OCSP_NONCE_MISMATCH",
+            Error::OcspNotFresh { .. } => "WEBEID_OCSP_NOT_FRESH",
+            Error::SigningCertificateParse { .. } => "WEBEID_SIGNING_CERT_PARSE",
+            Error::SigningCertificateSubject { .. } => "WEBEID_SIGNING_CERT_SUBJECT",
+            Error::SigningCertificateIssuer { .. } => "WEBEID_SIGNING_CERT_ISSUER",
+            Error::SigningCertificatePurpose { .. } => "WEBEID_SIGNING_CERT_PURPOSE",
+            Error::SigningCertificateNotTrusted { .. } => "WEBEID_SIGNING_CERT_NOT_TRUSTED",
         }
     }
 }

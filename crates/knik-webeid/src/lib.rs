@@ -9,6 +9,9 @@
 //!   covers, and the signature check.
 //! * [`challenge`]: nonce generation and the single-use [`NonceStore`](challenge::NonceStore)
 //!   (in memory; Redis behind the `redis` feature).
+//! * [`validator`]: the server-side [`AuthTokenValidator`](validator::AuthTokenValidator):
+//!   nonce, certificate purpose and policies, chain, OCSP (through the caller's
+//!   [`OcspTransport`](validator::OcspTransport)), then the signature.
 //!
 //! ```
 //! use knik_webeid::origin::{Origin, OriginPolicy};
@@ -31,5 +34,6 @@ pub mod native_messaging;
 pub mod nonce;
 pub mod origin;
 pub mod token;
+pub mod validator;
 
 pub use error::Error;
