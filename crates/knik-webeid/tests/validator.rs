@@ -1274,6 +1274,49 @@ fn builder_refuses_incomplete_configurations() {
 }
 
 #[test]
+fn http_localhost_site_origin_only_in_developer_mode() {
+    const LOCAL: &str = "http://localhost:8080";
+    let refused = builder().without_ocsp().site_origin(LOCAL).build();
+    assert!(
+        matches!(
+            refused,
+            Err(Error::ValidatorConfig {
+                option: "site_origin",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    let developer = builder()
+        .without_ocsp()
+        .site_origin(LOCAL)
+        .allow_http_localhost_origin()
+        .build()
+        .expect("developer mode accepts http://localhost");
+    assert_eq!(developer.site_origin(), LOCAL);
+    let nonce = fresh_nonce();
+    let local_token = token("citizen", TokenAlgorithm::Es384, LOCAL, &nonce).to_json();
+    let user = developer
+        .validate(&local_token, &nonce)
+        .expect("a token signed for http://localhost:8080");
+    assert_eq!(user.identity.personal_number, "2810770123");
+    assert_eq!(
+        code(developer.validate(&citizen_json(&nonce), &nonce)),
+        "WEBEID_SIGNATURE_INVALID",
+        "a token for the https site is not one for the local one"
+    );
+    // Developer mode widens nothing else.
+    assert!(
+        builder()
+            .without_ocsp()
+            .site_origin("http://login.example.am")
+            .allow_http_localhost_origin()
+            .build()
+            .is_err()
+    );
+}
+
+#[test]
 fn validator_can_be_shared_between_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<AuthTokenValidator>();

@@ -121,6 +121,7 @@ impl DesignatedOcspService {
 /// Web eID.
 pub struct AuthTokenValidatorBuilder {
     site_origin: Option<String>,
+    origin_policy: OriginPolicy,
     trust: TrustStore,
     disallowed_policies: Vec<String>,
     ocsp: bool,
@@ -168,6 +169,7 @@ impl AuthTokenValidatorBuilder {
         let generator: Option<Arc<dyn NonceGenerator + Send + Sync>> = None;
         AuthTokenValidatorBuilder {
             site_origin: None,
+            origin_policy: OriginPolicy::STRICT,
             trust: TrustStore::new(),
             disallowed_policies: DEFAULT_DISALLOWED_POLICIES.map(str::to_owned).to_vec(),
             ocsp: true,
@@ -189,6 +191,14 @@ impl AuthTokenValidatorBuilder {
     /// exactly what the browser passes to the extension. Required.
     pub fn site_origin(mut self, origin: impl Into<String>) -> Self {
         self.site_origin = Some(origin.into());
+        self
+    }
+
+    /// Developer mode: [`site_origin`](Self::site_origin) may also be `http://localhost[:port]`
+    /// or `http://127.0.0.1[:port]`, for an e-service run on the developer's machine whose
+    /// browser host also allows it (`allow_http_localhost`). Never for a deployed site.
+    pub fn allow_http_localhost_origin(mut self) -> Self {
+        self.origin_policy = OriginPolicy::DEVELOPER;
         self
     }
 
@@ -314,7 +324,7 @@ impl AuthTokenValidatorBuilder {
             .site_origin
             .ok_or_else(|| config("site_origin", "the site origin is required"))?;
         let origin =
-            Origin::parse(&text, OriginPolicy::STRICT).map_err(|e| Error::ValidatorConfig {
+            Origin::parse(&text, self.origin_policy).map_err(|e| Error::ValidatorConfig {
                 option: "site_origin",
                 reason: e.to_string(),
             })?;
