@@ -9,7 +9,7 @@
 set -euo pipefail
 
 APT_PACKAGES=(pcscd vsmartcard-vpcd libpcsclite-dev pkgconf opensc pcsc-tools softhsm2 openssl
-  xmlsec1 libxml2-utils curl iproute2 python3 redis-server time)
+  xmlsec1 libxml2-utils curl iproute2 python3 redis-server time chromium)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

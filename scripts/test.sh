@@ -2,7 +2,8 @@
 # The whole test suite, as CI runs it (.ci/run calls exactly this):
 #   install what is missing → formatting → clippy → wasm32 build of the pure crates →
 #   start the local services (pcscd with the vpcd virtual readers, OCSP responders, TSA) →
-#   cargo test of the whole workspace, all features → stop the services.
+#   cargo test of the whole workspace, all features → the browser end-to-end tests in headless
+#   Chromium → stop the services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -31,5 +32,8 @@ trap 'scripts/services.sh down "$STATE"' EXIT
 step "cargo test (workspace, all features)"
 # The tests that talk to pcscd serialise themselves on /tmp/knik-pcsc.lock.
 KNIK_REQUIRE_SERVICES=1 cargo test --workspace --all-features --locked --no-fail-fast
+
+step "browser end to end (page library, extension, native host, virtual card)"
+KNIK_REQUIRE_SERVICES=1 web-extension/e2e/run.sh
 
 step "done"
