@@ -159,14 +159,47 @@ pub fn verify_authentication(
         &session.signature,
     )?;
     let identity = Identity::from_certificate(certificate, policies)?;
+    check_person(&identity, person)?;
+    Ok(identity)
+}
+
+/// The certificate names the person asked for: the same national identity number, given as a
+/// personal number (`PNO…`), not an identity card or passport number with the same digits.
+fn check_person(identity: &Identity, person: &Person) -> Result<(), Error> {
     let expected = person.national_identity_number().as_str();
-    if identity.personal_number != expected {
+    let is_personal_number = matches!(
+        identity.identifier_type,
+        None | Some(knik_pki::IdentifierType::PersonalNumber)
+    );
+    if identity.personal_number != expected || !is_personal_number {
         return Err(Error::IdentityMismatch {
             expected: expected.to_owned(),
-            found: identity.personal_number,
+            found: identity
+                .semantics_identifier
+                .clone()
+                .unwrap_or_else(|| identity.personal_number.clone()),
         });
     }
-    Ok(identity)
+    Ok(())
+}
+
+/// Checks the certificate [`MobileIdProvider::signing_certificate`](crate::MobileIdProvider::signing_certificate)
+/// returned, before any session asks the person for PIN2: valid at `at`, keyUsage
+/// nonRepudiation, and issued to `person` (a provider's mix-up must not sign under someone
+/// else's name).
+pub fn check_signing_certificate(
+    certificate: &Certificate,
+    person: &Person,
+    at: OffsetDateTime,
+) -> Result<(), Error> {
+    check_validity(certificate, at)?;
+    if !certificate.key_usage().is_some_and(|k| k.non_repudiation()) {
+        return Err(Error::KeyUsage {
+            required: "nonRepudiation",
+        });
+    }
+    let identity = Identity::from_certificate(certificate, &knik_pki::PolicyMap::default())?;
+    check_person(&identity, person)
 }
 
 /// Checks a finished signing session against the signing certificate from

@@ -347,3 +347,31 @@ fn b64(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+#[test]
+fn the_signing_certificate_is_checked_against_the_person_before_any_session() {
+    use knik_mobile_id::check::check_signing_certificate;
+    let ani = Person::parse("+37400000001", "2810770123").unwrap();
+    let other = Person::parse("+37400000001", "6011750987").unwrap();
+    let sign = cert("mobile", "sign.pem");
+    assert!(check_signing_certificate(&sign, &ani, NOW).is_ok());
+    // A provider's mix-up: the certificate of someone else.
+    assert_eq!(
+        check_signing_certificate(&sign, &other, NOW).unwrap_err().code(),
+        "MID_IDENTITY_MISMATCH"
+    );
+    // An authentication certificate makes no signature.
+    assert_eq!(
+        check_signing_certificate(&cert("mobile", "auth.pem"), &ani, NOW)
+            .unwrap_err()
+            .code(),
+        "MID_KEY_USAGE"
+    );
+    // Expired (the test PKI's `expired` holder, valid 2020 only).
+    let expired = cert("expired", "sign.pem");
+    let owner = Person::parse("+37400000001", "1402600321").unwrap();
+    assert_eq!(
+        check_signing_certificate(&expired, &owner, NOW).unwrap_err().code(),
+        "MID_CERTIFICATE_NOT_VALID"
+    );
+}

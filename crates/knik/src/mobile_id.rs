@@ -216,6 +216,8 @@ impl<'a> MobileIdSigner<'a> {
                 .provider
                 .signing_certificate(&self.person)
                 .map_err(signer_error)?;
+            check::check_signing_certificate(&certificate, &self.person, OffsetDateTime::now_utc())
+                .map_err(signer_error)?;
             self.certificate = Some(certificate);
         }
         Ok(self

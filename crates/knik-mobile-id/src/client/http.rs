@@ -81,14 +81,23 @@ enum Framing {
     UntilClose,
 }
 
+/// How many 1xx answers may precede the real one (a server may not stall with them).
+const MAX_INFORMATIONAL: usize = 5;
+
 /// Reads one answer; a body longer than `limit` is refused without being read whole.
-/// Informational (1xx) answers are skipped. A `HEAD`-less client: every answer may have a body,
+/// Informational (1xx) answers are skipped, at most [`MAX_INFORMATIONAL`] of them. A
+/// `HEAD`-less client: every answer may have a body,
 /// except 204 and 304.
 pub(crate) fn read_response(input: &mut dyn BufRead, limit: usize) -> Result<Response, ReadError> {
+    let mut informational = 0;
     loop {
         let status = read_status_line(input)?;
         let framing = read_headers(input)?;
         if (100..200).contains(&status) {
+            informational += 1;
+            if informational > MAX_INFORMATIONAL {
+                return Err(malformed("too many informational (1xx) answers"));
+            }
             continue;
         }
         let body = match (status, framing) {
@@ -163,9 +172,10 @@ fn read_headers(input: &mut dyn BufRead) -> Result<Framing, ReadError> {
         }
         let value = value.trim();
         if name.eq_ignore_ascii_case("content-length") {
-            let len = value
-                .parse::<usize>()
-                .map_err(|_| malformed(format!("Content-Length {:?}", cut(value))))?;
+            let len = Some(value)
+                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|v| v.parse::<usize>().ok())
+                .ok_or_else(|| malformed(format!("Content-Length {:?}", cut(value))))?;
             if length.is_some_and(|l| l != len) {
                 return Err(malformed("two different Content-Length headers"));
             }
@@ -207,9 +217,9 @@ fn read_chunked(input: &mut dyn BufRead, limit: usize) -> Result<Vec<u8>, ReadEr
     loop {
         let line = read_line(input, "chunk size")?;
         let size_text = line.split(';').next().unwrap_or_default().trim();
-        let size = usize::from_str_radix(size_text, 16)
-            .ok()
-            .filter(|_| !size_text.is_empty() && size_text.len() <= 8)
+        let size = Some(size_text)
+            .filter(|t| !t.is_empty() && t.len() <= 8 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|t| usize::from_str_radix(t, 16).ok())
             .ok_or_else(|| malformed(format!("chunk size {:?}", cut(size_text))))?;
         if size == 0 {
             // Trailer fields up to the empty line; their content is ignored.
@@ -270,6 +280,20 @@ mod tests {
             Err(ReadError::Malformed(r)) => r,
             other => panic!("expected Malformed, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn numbers_are_digits_only_and_1xx_answers_are_bounded() {
+        let plus = b"HTTP/1.1 200 OK\r\nContent-Length: +2\r\n\r\n{}";
+        assert!(malformed_reason(plus).contains("Content-Length"));
+        let chunk = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+2\r\n{}\r\n0\r\n\r\n";
+        assert!(malformed_reason(chunk).contains("chunk size"));
+        let mut stall = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(6);
+        stall.extend_from_slice(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+        assert!(malformed_reason(&stall).contains("informational"));
+        let mut fine = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(5);
+        fine.extend_from_slice(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+        assert_eq!(read(&fine).map(|r| r.body).ok(), Some(b"{}".to_vec()));
     }
 
     #[test]

@@ -156,10 +156,13 @@ impl MidRestClient {
                 reason: e.to_string(),
             })?;
         let limit_ms = limit.as_millis();
-        let mut stream = TimedStream {
-            inner: StreamOwned::new(connection, tcp),
-            deadline: Instant::now() + limit,
-        };
+        let mut stream = StreamOwned::new(
+            connection,
+            DeadlineSocket {
+                tcp,
+                deadline: Instant::now() + limit,
+            },
+        );
         let target = self.url.target(path);
         let host = self.url.host_header();
         let request = Request {
@@ -247,45 +250,42 @@ impl MobileIdProvider for MidRestClient {
     }
 }
 
-/// The TLS stream with one deadline for the whole exchange: each read and write may wait only
-/// for what is left of it.
-struct TimedStream {
-    inner: StreamOwned<ClientConnection, TcpStream>,
+/// The TCP socket under TLS with one deadline for the whole exchange. The timeouts are set
+/// before every single socket call, so no sequence of calls inside rustls (a handshake fed one
+/// byte at a time, a record trickled in) can outlast the deadline.
+struct DeadlineSocket {
+    tcp: TcpStream,
     deadline: Instant,
 }
 
-impl TimedStream {
-    fn remaining(&self) -> io::Result<Duration> {
-        self.deadline
+impl DeadlineSocket {
+    fn arm(&self) -> io::Result<()> {
+        let left = self
+            .deadline
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())
-            .ok_or_else(|| io::Error::from(io::ErrorKind::TimedOut))
+            .ok_or_else(|| io::Error::from(io::ErrorKind::TimedOut))?;
+        self.tcp.set_read_timeout(Some(left))?;
+        self.tcp.set_write_timeout(Some(left))
     }
 }
 
-impl Read for TimedStream {
+impl Read for DeadlineSocket {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let left = self.remaining()?;
-        self.inner.sock.set_read_timeout(Some(left))?;
-        // A handshake inside read also writes: bound it too.
-        self.inner.sock.set_write_timeout(Some(left))?;
-        self.inner.read(buf)
+        self.arm()?;
+        self.tcp.read(buf)
     }
 }
 
-impl Write for TimedStream {
+impl Write for DeadlineSocket {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let left = self.remaining()?;
-        self.inner.sock.set_read_timeout(Some(left))?;
-        self.inner.sock.set_write_timeout(Some(left))?;
-        self.inner.write(buf)
+        self.arm()?;
+        self.tcp.write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        let left = self.remaining()?;
-        self.inner.sock.set_read_timeout(Some(left))?;
-        self.inner.sock.set_write_timeout(Some(left))?;
-        self.inner.flush()
+        self.arm()?;
+        self.tcp.flush()
     }
 }
 

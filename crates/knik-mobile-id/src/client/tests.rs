@@ -402,3 +402,39 @@ fn the_version_endpoint_answers_plain_text() {
     assert_eq!(client(&server.url).version().unwrap(), text);
     assert!(server.requests()[0].starts_with("GET /mid-api/version HTTP/1.1\r\n"));
 }
+
+#[test]
+fn a_handshake_trickled_byte_by_byte_cannot_outlast_the_request_limit() {
+    // A man in the middle needs no pinned key to stall: before any certificate is seen, it
+    // feeds the ServerHello one byte at a time, each just inside a per-read timeout.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "https://127.0.0.1:{}/mid-api",
+        listener.local_addr().unwrap().port()
+    );
+    let server = std::thread::spawn(move || {
+        let (mut tcp, _) = listener.accept().unwrap();
+        // A TLS handshake record header announcing 16 KiB, then its body, slowly.
+        let mut bytes = vec![0x16, 0x03, 0x03, 0x40, 0x00];
+        bytes.extend(std::iter::repeat_n(0u8, 100));
+        for b in bytes {
+            if tcp.write_all(&[b]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let client = client(&url).with_timeouts(Timeouts {
+        request: Duration::from_millis(800),
+        ..Timeouts::default()
+    });
+    let started = Instant::now();
+    let err = client.signing_certificate(&person()).unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        matches!(err, Error::Network { .. }),
+        "a time-out is a network error: {err:?}"
+    );
+    assert!(took < Duration::from_millis(2_000), "took {took:?}");
+    drop(server);
+}
