@@ -6,6 +6,11 @@
 //! `ERR_WEBEID_NATIVE_INVALID_ARGUMENT` for whatever the browser sent wrong, which web-eid.js
 //! knows — and uses knik's finer codes where Web eID would say only NATIVE_FATAL: no reader,
 //! no supported card, PIN blocked, wrong certificate, card removed.
+//!
+//! The page receives the code and a fixed sentence per variant ([`HostError::message`]),
+//! never a local detail: no configuration path or content, no dialog program path, no reader
+//! name, no ATR, no panic text. Those stay in `Display`, which only the log shows. Request
+//! errors are the exception: they describe what the page itself sent.
 
 use knik_card::Error as CardError;
 use knik_card::transport::TransportError;
@@ -121,20 +126,53 @@ impl HostError {
         }
     }
 
-    /// The sentence the page may show: what happened and what to do. Never a PIN.
+    /// The sentence the page may show: what happened and what to do. Never a PIN, and never
+    /// a detail of this computer (see the module docs); [`std::fmt::Display`] has those, for
+    /// the log.
     pub fn message(&self) -> String {
-        match self {
-            HostError::Card(e) => card_message(e),
-            HostError::WrongCertificate { .. } => ErrorCode::NativeWrongCertificate
-                .default_message()
-                .to_owned(),
-            HostError::ConsentRefused => ErrorCode::UserCancelled.default_message().to_owned(),
-            HostError::CardChanged => format!(
-                "{} Please keep the same card in the reader.",
-                sentence(&self.to_string())
-            ),
-            _ => sentence(&self.to_string()),
-        }
+        let fixed = match self {
+            // What the page sent, quoted back to it: nothing local.
+            HostError::Request(e) => return sentence(&e.to_string()),
+            HostError::Card(e) => return card_message(e),
+            HostError::WrongCertificate { .. } => {
+                ErrorCode::NativeWrongCertificate.default_message()
+            }
+            HostError::ConsentRefused => ErrorCode::UserCancelled.default_message(),
+            HostError::CardChanged => {
+                "The ID card was changed during the operation. Please keep the same card in \
+                 the reader."
+            }
+            HostError::Certificate(_) => {
+                "The certificate on the ID card cannot be read. The card may be damaged; \
+                 contact its issuer."
+            }
+            // The hash function is the page's own choice; what the card signs is public.
+            HostError::UnsupportedHash { .. } => return sentence(&self.to_string()),
+            HostError::UnsupportedKey { .. } => {
+                "The key on the ID card is not one the knik native host can use."
+            }
+            HostError::PinFormatRepeated { kind, rule, .. } => {
+                return format!(
+                    "The {kind} entered several times did not have the required form ({rule})."
+                );
+            }
+            HostError::DialogUnavailable { .. } => {
+                "No dialog could be shown to ask for your consent. Install a pinentry program \
+                 (pinentry-gnome3, pinentry-qt or pinentry-curses) and try again; the knik \
+                 native host's log has the details."
+            }
+            HostError::Configuration { .. } => {
+                "The configuration file of the knik native host is invalid. See the host's \
+                 log for the details, then correct the file."
+            }
+            HostError::AnswerTooLarge { .. } => {
+                "The answer is too large for the browser to receive."
+            }
+            HostError::Internal(_) => {
+                "The knik native host failed unexpectedly. See its log for the details."
+            }
+        };
+        fixed.to_owned()
     }
 
     /// The `{"error": …}` answer.
@@ -167,17 +205,16 @@ fn card_message(e: &CardError) -> String {
             "The smart-card service (pcscd) is not running. Start it and try again.".to_owned()
         }
         CardError::NoReaders => ErrorCode::NativeNoReader.default_message().to_owned(),
-        CardError::ReaderNotFound(name) => format!(
-            "There is no card reader named {name:?}, the reader the knik native host is \
-             configured to use. Connect it or change the configuration."
-        ),
+        CardError::ReaderNotFound(_) => "The card reader the knik native host is configured \
+                                         to use is not connected. Connect it or change the \
+                                         configuration."
+            .to_owned(),
         CardError::NoCard(_) => ErrorCode::NativeNoSupportedCard
             .default_message()
             .to_owned(),
-        CardError::UnsupportedCard { atr } => format!(
-            "The card in the reader is not an ID card knik supports (ATR {atr}). Please \
-             insert your ID card."
-        ),
+        CardError::UnsupportedCard { .. } => "The card in the reader is not an ID card knik \
+                                               supports. Please insert your ID card."
+            .to_owned(),
         CardError::PinBlocked { kind } => format!(
             "{} is blocked. Unblock it with the PUK (knik card pin unblock {}) and try again.",
             kind.label(),
@@ -188,7 +225,26 @@ fn card_message(e: &CardError) -> String {
         }
         // Web eID's exact text: pages compare it.
         CardError::PinEntryCancelled => ErrorCode::UserCancelled.default_message().to_owned(),
-        other => sentence(&other.to_string()),
+        CardError::PinSourceUnavailable { kind, .. } => format!(
+            "No dialog could be shown to ask for your {kind}. Install a pinentry program \
+             (pinentry-gnome3, pinentry-qt or pinentry-curses) and try again; the knik native \
+             host's log has the details."
+        ),
+        // Messages without any local detail in them.
+        CardError::WrongPin { .. }
+        | CardError::WrongPinRetriesUnknown { .. }
+        | CardError::PinFormat { .. }
+        | CardError::SecurityStatusNotSatisfied { .. }
+        | CardError::Transport(
+            TransportError::Timeout
+            | TransportError::SharingViolation
+            | TransportError::ReaderUnavailable,
+        ) => sentence(&e.to_string()),
+        // The rest may quote a reader, a PC/SC or PKCS#11 module message, a file path or a
+        // card's answer: the log has them.
+        _ => "The ID card or the card reader failed. Try again; if it keeps failing, see the \
+              knik native host's log for the details."
+            .to_owned(),
     }
 }
 
@@ -268,5 +324,71 @@ mod tests {
         let m = HostError::Card(CardError::Transport(TransportError::Timeout)).message();
         assert_eq!(m, "The card did not answer in time.");
         assert_eq!(sentence("done!"), "Done!");
+    }
+
+    #[test]
+    fn answers_never_carry_local_details_but_the_log_text_does() {
+        let leaky = [
+            (
+                HostError::Configuration {
+                    path: "/home/anna/.config/knik/native-host.toml".into(),
+                    reason: "invalid type at line 1: reader = 7".into(),
+                },
+                vec!["/home/anna", "native-host.toml", "reader = 7"],
+            ),
+            (
+                HostError::DialogUnavailable {
+                    reason: "pinentry /opt/dialogs/pinentry-anna: cannot start it".into(),
+                },
+                vec!["/opt/dialogs", "pinentry-anna"],
+            ),
+            (
+                HostError::Card(CardError::PinSourceUnavailable {
+                    kind: PinKind::Pin1,
+                    reason: "pinentry /opt/dialogs/pinentry-anna: cannot start it".into(),
+                }),
+                vec!["/opt/dialogs", "pinentry-anna"],
+            ),
+            (
+                HostError::Card(CardError::ReaderNotFound("ACS ACR39U 00 00".into())),
+                vec!["ACS ACR39U"],
+            ),
+            (
+                HostError::Card(CardError::UnsupportedCard {
+                    atr: "3BFF9600008131FE4380".into(),
+                }),
+                vec!["3BFF9600008131FE4380"],
+            ),
+            (
+                HostError::Card(CardError::NoCard("Gemalto PC Twin Reader 00 00".into())),
+                vec!["Gemalto"],
+            ),
+            (
+                HostError::Card(CardError::Pcsc(
+                    "SCardConnect: 0x80100069 on /run/pcscd".into(),
+                )),
+                vec!["SCardConnect", "/run/pcscd"],
+            ),
+            (
+                HostError::Card(CardError::Transport(TransportError::Other(
+                    "reader Omnikey 5022 said EIO".into(),
+                ))),
+                vec!["Omnikey"],
+            ),
+            (
+                HostError::Internal("panicked at src/flows.rs:88: index out of bounds".into()),
+                vec!["src/flows.rs", "index out of bounds"],
+            ),
+        ];
+        for (error, secrets) in leaky {
+            let message = error.message();
+            let logged = error.to_string();
+            for secret in secrets {
+                assert!(!message.contains(secret), "{error:?} answered {message:?}");
+                assert!(logged.contains(secret), "{error:?}: the log loses {secret}");
+            }
+            assert!(message.ends_with('.'), "{message}");
+            assert_eq!(error.response().message, message);
+        }
     }
 }

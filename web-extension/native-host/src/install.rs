@@ -380,18 +380,24 @@ fn io_error(path: &Path, e: std::io::Error) -> InstallError {
     }
 }
 
-/// Temp file in the same directory, mode 0644, synced, renamed over `path`.
+/// Writes `bytes` to `path` so that a browser sees the old file or the new one, never half:
+/// a temporary file of its own in the same directory, mode 0644, synced, renamed over `path`.
+///
+/// The temporary file has a random name and is created new (`O_CREAT | O_EXCL`): whatever
+/// someone placed in the directory beforehand — a file, or a symbolic link to a file to be
+/// overwritten — is never opened or followed. (`O_EXCL` alone already refuses a symbolic link
+/// at the name; `O_NOFOLLOW` would need libc, which this crate does not depend on.)
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), InstallError> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("/"));
-    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    let tmp = dir.join(format!(".{HOST_NAME}.json.{}.tmp", std::process::id()));
+    create_dirs(dir)?;
+    let (tmp, mut f) = create_temp(dir).map_err(|e| io_error(dir, e))?;
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
+            // The creation mode is cut by the umask; browsers of other users must read it.
             f.set_permissions(std::fs::Permissions::from_mode(0o644))?;
         }
         f.sync_all()?;
@@ -402,6 +408,65 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), InstallError> {
         return Err(io_error(path, e));
     }
     Ok(())
+}
+
+/// Creates `dir` and its missing parents, each mode 0755 whatever the umask: a browser
+/// running as another user must be able to reach a system manifest.
+fn create_dirs(dir: &Path) -> Result<(), InstallError> {
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && std::fs::symlink_metadata(d).is_err())
+        .collect();
+    for d in missing.into_iter().rev() {
+        match std::fs::create_dir(d) {
+            Ok(()) => {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755))
+                        .map_err(|e| io_error(d, e))?;
+                }
+            }
+            // Another installer made it meanwhile.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io_error(d, e)),
+        }
+    }
+    Ok(())
+}
+
+/// A new file `.am.knik.json.<random>.tmp` in `dir`, created exclusively.
+fn create_temp(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    for _ in 0..16 {
+        let tmp = dir.join(format!(".{HOST_NAME}.json.{:016x}.tmp", random_suffix()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o644);
+        match options.open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "no free temporary file name after 16 tries",
+    ))
+}
+
+/// 64 bits no other process can predict: std's per-process random hash keys, mixed with the
+/// process id and the time.
+fn random_suffix() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    h.write_u128(now);
+    h.finish()
 }
 
 #[cfg(test)]
@@ -499,5 +564,72 @@ mod tests {
             ),
             Err(InstallError::HostPath { .. })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_temp_file_or_symlink_is_never_written_through() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let l = layout(dir.path());
+        let manifest_dir = dir
+            .path()
+            .join("home/.config/google-chrome/NativeMessagingHosts");
+        std::fs::create_dir_all(&manifest_dir).expect("dir");
+        // The name the installer used to take (its process id), pointing at a victim file.
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious\n").expect("victim");
+        let old_name = manifest_dir.join(format!(".{HOST_NAME}.json.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &old_name).expect("symlink");
+
+        let host = Path::new("/usr/bin/knik-native-host");
+        let changes = install(
+            &l,
+            Scope::User,
+            &[Browser::Chrome],
+            host,
+            &ExtensionIds::default(),
+        )
+        .expect("installs");
+        let path = &changes[0].path;
+        assert_eq!(
+            std::fs::read_to_string(&victim).expect("victim"),
+            "precious\n",
+            "the symlink was followed"
+        );
+        let meta = std::fs::symlink_metadata(path).expect("manifest");
+        assert!(meta.file_type().is_file(), "the manifest is a plain file");
+        let written: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("JSON");
+        assert_eq!(written["path"], "/usr/bin/knik-native-host");
+        // Only the planted link and the manifest remain: no temporary file left behind.
+        let mut names: Vec<String> = std::fs::read_dir(&manifest_dir)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                old_name
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned(),
+                "am.knik.json".to_owned()
+            ]
+        );
+    }
+
+    #[test]
+    fn temporary_names_differ_each_time() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (a, _fa) = create_temp(dir.path()).expect("first");
+        let (b, _fb) = create_temp(dir.path()).expect("second");
+        assert_ne!(a, b);
+        assert!(
+            !a.to_string_lossy()
+                .contains(&std::process::id().to_string())
+                || a != b
+        );
     }
 }

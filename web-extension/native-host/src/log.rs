@@ -9,6 +9,11 @@
 //! What: one line per event — the command, the origin, the reader and card chosen, the outcome
 //! code and the timings. Never a PIN (the host never holds one as text), never a nonce, never
 //! a certificate.
+//!
+//! Who may read it: the directory is created 0700 and the file 0600 (on Unix): the lines name
+//! the sites the citizen used. Text that came from the browser is put in a line through
+//! [`untrusted`]; and [`Log::line`] escapes any control character left, so no line can be
+//! split or forged.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -115,9 +120,10 @@ impl Log {
         self.sink.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Writes one line, with the time and the process id in front.
+    /// Writes one line, with the time and the process id in front. Control characters in
+    /// `text` (a newline in a configuration error, say) are escaped.
     pub fn line(&self, text: impl AsRef<str>) {
-        let text = text.as_ref();
+        let text = one_line(text.as_ref());
         let now = OffsetDateTime::now_utc()
             .format(&Rfc3339)
             .unwrap_or_default();
@@ -131,9 +137,40 @@ impl Log {
                 let _ = std::io::stderr().write_all(line.as_bytes());
             }
             Sink::Discard => {}
-            Sink::Memory(lines) => lines.push(text.to_owned()),
+            Sink::Memory(lines) => lines.push(text),
         }
     }
+}
+
+/// How many characters of one browser-supplied string a log line keeps.
+pub const UNTRUSTED_CHARS: usize = 64;
+
+/// `text` from the browser as a log line shows it: escaped like a Rust string
+/// (`escape_debug`: newlines, escape sequences, quotes) and cut after `max` characters, with
+/// an ellipsis when cut.
+pub fn untrusted(text: &str, max: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .take(max)
+        .flat_map(char::escape_debug)
+        .collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// `text` with its control characters escaped, the rest as it is.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `$XDG_STATE_HOME/knik/native-host.log`, or `~/.local/state/knik/native-host.log`.
@@ -152,14 +189,22 @@ pub fn default_path() -> Option<PathBuf> {
 
 fn open_file(path: &Path) -> std::io::Result<File> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
     }
     if std::fs::metadata(path).is_ok_and(|m| m.len() > ROTATE_AT) {
         let mut old = path.as_os_str().to_owned();
         old.push(".old");
         let _ = std::fs::rename(path, old);
     }
-    OpenOptions::new().create(true).append(true).open(path)
+    let mut options = OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 #[cfg(test)]
@@ -179,6 +224,50 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines[0].ends_with(&format!("[{}] first", std::process::id())));
         assert!(lines[1].ends_with("second"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_the_user_can_read_a_new_log_and_its_directory() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("state/knik/host.log");
+        Log::file(&path).line("created");
+        let mode = |p: &Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600, "the file");
+        assert_eq!(mode(&dir.path().join("state/knik")), 0o700, "its directory");
+        assert_eq!(
+            mode(&dir.path().join("state")),
+            0o700,
+            "every directory created"
+        );
+    }
+
+    #[test]
+    fn no_text_can_split_or_forge_a_line() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("host.log");
+        let log = Log::file(&path);
+        log.line(
+            "configuration:\n  reader = 7\r\n2026-01-01T00:00:00Z [1] answer sign: ok\u{1b}[2J",
+        );
+        let text = std::fs::read_to_string(&path).expect("log written");
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(
+            text.contains("configuration:\\n  reader = 7\\r\\n2026"),
+            "{text}"
+        );
+        assert!(text.contains("\\u{1b}[2J"), "{text}");
+    }
+
+    #[test]
+    fn untrusted_text_is_escaped_and_cut() {
+        assert_eq!(untrusted("plain-name", 64), "plain-name");
+        assert_eq!(untrusted("a\nb\"c", 64), "a\\nb\\\"c");
+        let long = "é".repeat(100);
+        let shown = untrusted(&long, UNTRUSTED_CHARS);
+        assert_eq!(shown.chars().count(), UNTRUSTED_CHARS + 1);
+        assert!(shown.ends_with('…'));
     }
 
     #[test]

@@ -7,6 +7,10 @@
 //! panic in the host. Then the session ends and the process exits normally. Only when the
 //! browser closed the pipe before sending anything, or the pipe back to it is gone, is there
 //! nobody to answer.
+//!
+//! The answer says what failed in a fixed sentence ([`HostError::message`]); the details —
+//! paths, reader names, panic text — go to the log only. What the page sent reaches the log
+//! escaped and cut ([`crate::log::untrusted`]).
 
 use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -21,7 +25,7 @@ use knik_webeid::origin::OriginPolicy;
 use knik_webeid::token::AuthToken;
 
 use crate::error::HostError;
-use crate::log::Log;
+use crate::log::{Log, UNTRUSTED_CHARS, untrusted};
 use crate::timing::Timing;
 
 /// The commands that need a card.
@@ -89,7 +93,7 @@ pub fn run<R: Read, W: Write>(
             return Outcome::Closed;
         }
         Err(e) => {
-            log.line(format!("refused message: {e}"));
+            log.line(format!("refused message: {}", request_details(&e)));
             return answer(&mut writer, None, Err(HostError::Request(e)), log);
         }
     };
@@ -97,7 +101,7 @@ pub fn run<R: Read, W: Write>(
     let command = match Command::from_json(&frame, config.origin_policy) {
         Ok(command) => command,
         Err(e) => {
-            log.line(format!("refused command: {e}"));
+            log.line(format!("refused command: {}", request_details(&e)));
             return answer(&mut writer, None, Err(HostError::Request(e)), log);
         }
     };
@@ -159,9 +163,10 @@ fn answer<W: Write>(
     let error = result.as_ref().err().map(HostError::code);
     if let Err(e) = &result {
         log.line(format!(
-            "answer {}: {} ({e})",
+            "answer {}: {} ({})",
             command.unwrap_or("-"),
-            e.code()
+            e.code(),
+            details(e)
         ));
         result = Ok(Response::Error(e.response()).to_json());
     } else {
@@ -177,24 +182,43 @@ fn answer<W: Write>(
     }
 }
 
-/// The log line for a command: its name, origin and language; never the nonce or a
-/// certificate.
+/// What the log says about a failure: everything, but the origin the page sent escaped and
+/// cut (knik-webeid already escapes and cuts the command and argument names it quotes).
+fn details(e: &HostError) -> String {
+    match e {
+        HostError::Request(e) => request_details(e),
+        other => other.to_string(),
+    }
+}
+
+fn request_details(e: &knik_webeid::Error) -> String {
+    match e {
+        knik_webeid::Error::InvalidOrigin { origin, problem } => format!(
+            "invalid origin \"{}\": {problem}",
+            untrusted(origin, UNTRUSTED_CHARS)
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// The log line for a command: its name, origin (escaped and cut, although it was checked)
+/// and language; never the nonce or a certificate.
 fn describe(command: &Command) -> String {
     match command {
         Command::Authenticate(a) => format!(
             "authenticate for {} (lang {})",
-            a.origin,
+            untrusted(a.origin.as_str(), UNTRUSTED_CHARS),
             a.lang.as_deref().unwrap_or("-")
         ),
         Command::GetSigningCertificate(a) => format!(
             "get-signing-certificate for {} (lang {})",
-            a.origin,
+            untrusted(a.origin.as_str(), UNTRUSTED_CHARS),
             a.lang.as_deref().unwrap_or("-")
         ),
         Command::Sign(a) => format!(
             "sign a {} digest for {} (lang {})",
             a.hash_function,
-            a.origin,
+            untrusted(a.origin.as_str(), UNTRUSTED_CHARS),
             a.lang.as_deref().unwrap_or("-")
         ),
         other => other.name().to_owned(),

@@ -2,7 +2,9 @@
 //! directory for `--system`): the manifests land where each browser looks (reference/web-eid.md
 //! §1.10), point at this binary, allow exactly the extension ids given, and go away again;
 //! `--diagnose` tells which browsers are registered, whether pcscd runs and whether a PIN
-//! dialog exists, and fails when something stops the browser from reaching the card.
+//! dialog exists, and fails when something stops the browser from reaching the card. Under a
+//! strict umask the directories created are still 0755 and the manifests 0644, so a browser
+//! run by another user can read a system manifest.
 
 mod common;
 
@@ -350,4 +352,46 @@ fn diagnose_lists_the_readers_when_pcscd_runs() {
             .any(|c| c["text"] == format!("{READER1:?}: no card")),
         "{readers:?}"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn under_umask_077_system_directories_are_0755_and_manifests_0644() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let stage = env.path("stage");
+    let base = env.command(&[]);
+    let mut c = std::process::Command::new("/bin/sh");
+    c.arg("-c")
+        .arg("umask 077 && exec \"$0\" \"$@\"")
+        .arg(base.get_program())
+        .args([
+            "install",
+            "--system",
+            "--browser",
+            "chrome",
+            "--destdir",
+            stage.to_str().expect("UTF-8 path"),
+            "--host-path",
+            "/usr/bin/knik-native-host",
+        ]);
+    for (k, v) in base.get_envs() {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    let o = c.output().expect("the host runs");
+    assert!(o.status.success(), "{}", text(&o));
+    let mode = |p: &Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
+    let manifest = stage.join("etc/opt/chrome/native-messaging-hosts/am.knik.json");
+    assert_eq!(mode(&manifest), 0o644, "the manifest");
+    for dir in [
+        "etc",
+        "etc/opt",
+        "etc/opt/chrome",
+        "etc/opt/chrome/native-messaging-hosts",
+    ] {
+        assert_eq!(mode(&stage.join(dir)), 0o755, "{dir}");
+    }
 }

@@ -165,6 +165,56 @@ fn unknown_commands_and_arguments_are_refused_not_guessed() {
 }
 
 #[test]
+fn a_key_given_twice_is_an_error_not_a_guess() {
+    let env = Env::new();
+    for text in [
+        r#"{"command":"status","command":"authenticate"}"#.to_owned(),
+        r#"{"command":"status","arguments":{},"arguments":{}}"#.to_owned(),
+        format!(
+            r#"{{"command":"get-signing-certificate","arguments":{{"origin":"{ORIGIN}","origin":"https://evil.example"}}}}"#
+        ),
+    ] {
+        let run = env.run_raw(frame(&text));
+        assert_eq!(run.error_code(), INVALID, "{text}");
+        assert!(
+            run.error_message().contains("appears more than once"),
+            "{text}: {}",
+            run.error_message()
+        );
+    }
+    assert_eq!(env.dialogs_answered(), 0, "nothing reached the card layer");
+}
+
+#[test]
+fn text_from_the_page_cannot_forge_or_flood_log_lines() {
+    let env = Env::new();
+    let forged = "2026-01-01T00:00:00+00:00 [1] answer sign: ok";
+    let cases = [
+        json!({"command": format!("x\n{forged}\n{}", "y".repeat(5000)), "arguments": {}}),
+        json!({"command": "status", "arguments": {}, format!("k\r\n{forged}"): 1}),
+        json!({"command": "get-signing-certificate",
+               "arguments": {"origin": ORIGIN, format!("a\n{forged}"): 1}}),
+        json!({"command": "get-signing-certificate",
+               "arguments": {"origin": format!("https://a.am\n{forged}")}}),
+    ];
+    for command in cases {
+        let before = env.log().lines().count();
+        let run = env.run(&command);
+        assert_eq!(run.error_code(), INVALID, "{command}");
+        let log = env.log();
+        let new: Vec<&str> = log.lines().skip(before).collect();
+        for line in &new {
+            assert!(!line.starts_with(forged), "forged line in the log: {log}");
+            assert!(line.chars().count() < 400, "a line of {} chars", line.len());
+        }
+        assert!(
+            new.iter().any(|l| l.contains("\\n2026-01-01")),
+            "the newline is shown escaped: {log}"
+        );
+    }
+}
+
+#[test]
 fn origins_must_be_https_or_wss_without_path_and_at_most_255_characters() {
     let env = Env::new();
     let long = format!("https://{}.am", "a".repeat(250));
@@ -251,11 +301,15 @@ fn a_broken_configuration_file_fails_card_commands_but_not_status() {
     env.config("reader = 7\n");
     let run = env.run(&authenticate(ORIGIN, NONCE));
     assert_eq!(run.error_code(), "ERR_WEBEID_NATIVE_FATAL");
-    assert!(
-        run.error_message().contains("native-host.toml"),
-        "{}",
-        run.error_message()
+    // The page learns that the configuration is wrong, not where it is or what it holds.
+    assert_eq!(
+        run.error_message(),
+        "The configuration file of the knik native host is invalid. See the host's log for \
+         the details, then correct the file."
     );
+    let log = env.log();
+    assert!(log.contains("native-host.toml"), "{log}");
+    assert!(log.contains("reader"), "{log}");
     let run = env.run(&json!({"command": "status", "arguments": {}}));
     assert_eq!(run.answer(), &json!({"version": env!("CARGO_PKG_VERSION")}));
 }

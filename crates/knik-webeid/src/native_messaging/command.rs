@@ -5,9 +5,15 @@
 //! exactly the command's required keys plus the optional `lang`. Anything else is refused with
 //! an error that names the key — never guessed around (spec/browser.md "Commands"). Origins and
 //! nonces are checked here, so a [`Command`] that exists is one the host may act on.
+//!
+//! A key repeated in the same object (`{"command": "status", "command": "authenticate"}`) is
+//! refused too: JSON parsers disagree on which copy wins (RFC 8259 §4), so taking either one
+//! would be a guess. Names the page sent are kept in errors escaped and cut to
+//! [`SHOWN_CHARS`] characters, so an error message can go to a log line as it is.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value, json};
 
 use crate::Error;
@@ -81,9 +87,7 @@ impl Command {
 
     /// Parses and checks one command from a frame's JSON text.
     pub fn from_json(text: &str, policy: OriginPolicy) -> Result<Command, Error> {
-        let value: Value = serde_json::from_str(text).map_err(|e| Error::FrameInvalidJson {
-            reason: e.to_string(),
-        })?;
+        let value = parse_unique_keys(text)?;
         let Value::Object(mut envelope) = value else {
             return Err(malformed("the message is not a JSON object"));
         };
@@ -92,7 +96,7 @@ impl Command {
             .find(|k| *k != "command" && *k != "arguments")
         {
             return Err(Error::UnknownMessageField {
-                field: field.clone(),
+                field: shown(field),
             });
         }
         let command = match envelope.remove("command") {
@@ -111,7 +115,11 @@ impl Command {
             "sign" => "sign",
             "status" => "status",
             "quit" => "quit",
-            _ => return Err(Error::UnknownCommand { command }),
+            _ => {
+                return Err(Error::UnknownCommand {
+                    command: shown(&command),
+                });
+            }
         };
         // status (Safari) comes without `arguments`; quit with `{}`. The PKI commands need them.
         let Some(arguments) = arguments else {
@@ -221,6 +229,113 @@ impl Command {
     }
 }
 
+/// How many characters of a name the page sent an error keeps.
+pub const SHOWN_CHARS: usize = 64;
+
+/// `text` as an error may show it: control characters, quotes and backslashes escaped
+/// (`escape_debug`), cut after [`SHOWN_CHARS`] characters with an ellipsis.
+fn shown(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(SHOWN_CHARS)
+        .flat_map(char::escape_debug)
+        .collect();
+    if text.chars().nth(SHOWN_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Parses `text` as JSON, refusing any object in which a key appears twice.
+fn parse_unique_keys(text: &str) -> Result<Value, Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let parsed = UniqueKeys::deserialize(&mut deserializer).and_then(|v| {
+        deserializer.end()?;
+        Ok(v.0)
+    });
+    parsed.map_err(|e| match e.classify() {
+        // Syntax, EOF and I/O errors come from the parser; Data only from the visitor below.
+        serde_json::error::Category::Data => Error::MalformedMessage {
+            reason: e.to_string(),
+        },
+        _ => Error::FrameInvalidJson {
+            reason: e.to_string(),
+        },
+    })
+}
+
+/// A JSON value whose objects, at every depth, hold each key once.
+struct UniqueKeys(Value);
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(UniqueKeysVisitor)
+            .map(UniqueKeys)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> Visitor<'de> for UniqueKeysVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(UniqueKeys(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format_args!(
+                    "the key `{}` appears more than once",
+                    shown(&key)
+                )));
+            }
+            let UniqueKeys(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
 fn malformed(reason: &str) -> Error {
     Error::MalformedMessage {
         reason: reason.to_owned(),
@@ -244,7 +359,7 @@ impl Arguments {
         match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
             Some(stray) => Err(Error::UnknownArgument {
                 command: self.command,
-                argument: stray.clone(),
+                argument: shown(stray),
             }),
             None => Ok(()),
         }
@@ -285,5 +400,84 @@ impl Arguments {
             argument,
             reason: reason.to_owned(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGIN: &str = "https://login.example.am";
+
+    #[test]
+    fn a_repeated_key_is_refused_at_every_depth() {
+        for text in [
+            r#"{"command":"status","command":"authenticate"}"#,
+            r#"{"command":"status","arguments":{},"arguments":{}}"#,
+            r#"{"command":"get-signing-certificate","arguments":{"origin":"https://a.am","origin":"https://b.am"}}"#,
+            r#"{"command":"status","arguments":{"x":{"y":1,"y":2}}}"#,
+        ] {
+            match Command::from_json(text, OriginPolicy::STRICT) {
+                Err(Error::MalformedMessage { reason }) => {
+                    assert!(
+                        reason.contains("appears more than once"),
+                        "{text}: {reason}"
+                    )
+                }
+                other => panic!("{text}: a repeated key was not refused: {other:?}"),
+            }
+        }
+        // The same keys once each still parse; broken JSON stays a JSON error.
+        let once = format!(
+            r#"{{"command":"get-signing-certificate","arguments":{{"origin":"{ORIGIN}"}}}}"#
+        );
+        assert!(matches!(
+            Command::from_json(&once, OriginPolicy::STRICT),
+            Ok(Command::GetSigningCertificate(_))
+        ));
+        assert!(matches!(
+            Command::from_json(r#"{"command":"status""#, OriginPolicy::STRICT),
+            Err(Error::FrameInvalidJson { .. })
+        ));
+        assert!(matches!(
+            Command::from_json(r#"{"command":"status"} {}"#, OriginPolicy::STRICT),
+            Err(Error::FrameInvalidJson { .. })
+        ));
+    }
+
+    #[test]
+    fn names_from_the_page_are_escaped_and_cut_in_errors() {
+        let forged = format!(
+            "x\n2026-01-01T00:00:00Z [1] answer sign: ok{}",
+            "y".repeat(500)
+        );
+        let text = json!({"command": forged, "arguments": {}}).to_string();
+        let Err(Error::UnknownCommand { command }) =
+            Command::from_json(&text, OriginPolicy::STRICT)
+        else {
+            panic!("unknown command accepted");
+        };
+        assert!(command.starts_with("x\\n2026"), "{command}");
+        assert!(!command.contains('\n'), "{command}");
+        assert_eq!(command.chars().count(), SHOWN_CHARS + 1 + 1, "{command}");
+        assert!(command.ends_with('…'));
+
+        let text = json!({"command": "status", "arguments": {}, "a\u{1b}[2J": 1}).to_string();
+        assert_eq!(
+            Command::from_json(&text, OriginPolicy::STRICT),
+            Err(Error::UnknownMessageField {
+                field: "a\\u{1b}[2J".to_owned()
+            })
+        );
+        let text = json!({"command": "get-signing-certificate",
+            "arguments": {"origin": ORIGIN, "b\r": 1}})
+        .to_string();
+        assert_eq!(
+            Command::from_json(&text, OriginPolicy::STRICT),
+            Err(Error::UnknownArgument {
+                command: "get-signing-certificate",
+                argument: "b\\r".to_owned()
+            })
+        );
     }
 }
