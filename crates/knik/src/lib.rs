@@ -8,6 +8,9 @@
 //!   [`sign::extend_container`]; the signer is any [`signer::Signer`] (a card through the CLI,
 //!   a [`signer::SoftwareKey`], …); the services are [`services::TimeStamping`] and
 //!   [`services::Revocation`] ([`online::Services`] over HTTP).
+//! - [`two_phase`]: the same signing for servers whose signer is elsewhere (a browser
+//!   extension): [`two_phase::prepare`] hands out the digest and a serializable state,
+//!   [`two_phase::finish`] takes the signature value and writes the container.
 //! - [`verify`]: [`verify::verify_file`] / [`verify::verify`] → [`report::Report`].
 //! - `mobile_id` (feature `mobile-id`, on by default): sign with mobile ID
 //!   (`mobile_id::MobileIdSigner`) and log a person in (`mobile_id::authenticate`) through a
@@ -27,6 +30,8 @@ pub mod services;
 pub mod sign;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod signer;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod two_phase;
 pub mod verify;
 
 pub use error::Error;

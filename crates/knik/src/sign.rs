@@ -215,7 +215,7 @@ impl DataResolver for FileResolver {
     }
 }
 
-fn now_unix() -> i64 {
+pub(crate) fn now_unix() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
@@ -395,7 +395,7 @@ fn free_signature_id<R: Read + Seek>(container: &mut Container<R>) -> Result<Str
 /// configured (a TSA from B-T on, an OCSP responder from B-LT on), and for B-LT the issuer is
 /// among the known certificates. Returns those known certificates: the options' and the
 /// signer's own chain.
-fn preflight(
+pub(crate) fn preflight(
     certificate: &[u8],
     signer: &dyn Signer,
     tsa: &dyn TimeStamping,
@@ -484,7 +484,7 @@ fn build_signature(
     Ok(doc)
 }
 
-fn level_of(doc: &SignatureDocument) -> Level {
+pub(crate) fn level_of(doc: &SignatureDocument) -> Level {
     match doc.level() {
         xades::Level::B => Level::B,
         xades::Level::T => Level::T,
@@ -493,7 +493,7 @@ fn level_of(doc: &SignatureDocument) -> Level {
     }
 }
 
-fn signer_subject(der: &[u8]) -> String {
+pub(crate) fn signer_subject(der: &[u8]) -> String {
     Certificate::from_der(der)
         .map(|c| c.subject().to_string())
         .unwrap_or_default()
