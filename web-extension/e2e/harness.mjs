@@ -17,6 +17,8 @@ export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const HOST = path.join(REPO, "target/debug/knik-native-host");
 export const CARD_SIM = path.join(REPO, "target/debug/knik-card-sim");
 export const DEMO_SERVICE = path.join(REPO, "target/debug/knik-demo-service");
+/** The CLI, to verify what the browser signed. */
+export const KNIK = path.join(REPO, "target/debug/knik");
 export const SCREENSHOTS = path.join(REPO, "target/e2e");
 export const PCSC_LOCK = "/tmp/knik-pcsc.lock";
 export const READER = "Virtual PCD 00 00";
@@ -46,9 +48,14 @@ export function missingPrerequisite() {
 
 /** Whether the citizen and resident CAs' OCSP responders listen (never probes them). */
 export function ocspRespondersUp() {
+  return servicesUp([8881, 8882]);
+}
+
+/** Whether the loopback services on `ports` listen (asked of `ss`, never by connecting). */
+export function servicesUp(ports) {
   if (process.env.KNIK_SKIP_SERVICES === "1") return false;
   const listening = spawnSync("ss", ["-ltn"]).stdout?.toString() ?? "";
-  return [8881, 8882].every((port) => listening.includes(`:${port} `));
+  return ports.every((port) => listening.includes(`:${port} `));
 }
 
 /**

@@ -30,11 +30,11 @@ fi
 echo "==> npm ci (playwright-core)"
 npm ci --prefer-offline --no-audit --no-fund --loglevel=error
 
-echo "==> cargo build (native host, virtual card, demo service)"
-(cd "$ROOT" && cargo build --locked -q -p knik-native-host -p knik-card-sim -p knik-demo-service)
+echo "==> cargo build (native host, virtual card, demo service, CLI)"
+(cd "$ROOT" && cargo build --locked -q -p knik-native-host -p knik-card-sim -p knik-demo-service -p knik-cli)
 
 echo "==> browser end to end (node --test)"
 mkdir -p "$ROOT/target/e2e"
 # The tests take /tmp/knik-pcsc.lock themselves (the Rust card tests share the readers).
-node --test --test-concurrency=1 "$E2E/login.test.mjs"
+node --test --test-concurrency=1 "$E2E/login.test.mjs" "$E2E/sign.test.mjs"
 echo "screenshots: $ROOT/target/e2e/"

@@ -9,6 +9,12 @@
 //! | `GET /web-eid.js` | knik's page library (`web-extension/page-library/index.js`) |
 //! | `POST /api/challenge` | `{"nonce"}`; sets the session cookie if the browser has none |
 //! | `POST /api/login` with `{"authToken": {…}}` | `200 {"name", "personalNumber", "identity", …}` and a new session cookie; `401 {"code", "message"}` with knik-webeid's code (`WEBEID_NONCE_NOT_FOUND` for a replayed token) |
+//! | `POST /api/sign/prepare` with `{"certificate", "fileName", "content"}` | logged in, signing on ([`App::with_signing`]): `{"hash", "hashFunction"}` to give the card; `401 DEMO_NOT_LOGGED_IN`, `403 DEMO_NOT_YOUR_CERTIFICATE`, `422` with knik's code |
+//! | `POST /api/sign/finish` with `{"signature"}` | `{"level", "signer", "subject", "download"}`: the container made at B-LT; `400 SIGNATURE_VALUE_MISMATCH`, `409 DEMO_NOTHING_TO_SIGN` |
+//! | `GET /api/sign/container` | the container (`application/vnd.etsi.asic-e+zip`, as an attachment) |
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 use knik_pki::{Identity, TrustStore};
 use knik_webeid::challenge::{MemoryNonceStore, NonceGenerator, OsNonceGenerator};
@@ -17,6 +23,7 @@ use serde_json::{Value, json};
 
 use crate::http::{Request, Response};
 use crate::ocsp::HttpOcspTransport;
+use crate::signing::{SigningConfig, SigningSession};
 
 /// The session cookie: random, HttpOnly, so the page's scripts never see it.
 pub const SESSION_COOKIE: &str = "knik_demo_session";
@@ -37,10 +44,20 @@ pub struct AppConfig {
     pub ocsp: bool,
 }
 
-/// The e-service: a validator, the nonce store, and a random source for session ids.
+/// The e-service: a validator, the nonce store, the logged-in sessions and, when configured,
+/// signing.
 pub struct App {
     validator: AuthTokenValidator,
     nonces: MemoryNonceStore,
+    logged_in: Mutex<HashMap<String, LoggedIn>>,
+    signing: Option<SigningConfig>,
+}
+
+/// A session after login: whose it is and what it is signing.
+#[derive(Debug)]
+struct LoggedIn {
+    personal_number: String,
+    signing: SigningSession,
 }
 
 impl std::fmt::Debug for App {
@@ -69,7 +86,15 @@ impl App {
         Ok(App {
             validator: builder.build()?,
             nonces: MemoryNonceStore::new(),
+            logged_in: Mutex::new(HashMap::new()),
+            signing: None,
         })
+    }
+
+    /// Turns on signing (`/api/sign/…`) for logged-in sessions.
+    pub fn with_signing(mut self, signing: SigningConfig) -> App {
+        self.signing = Some(signing);
+        self
     }
 
     /// The origin tokens are checked against.
@@ -91,9 +116,26 @@ impl App {
             }
             ("POST", "/api/challenge") => self.challenge(request),
             ("POST", "/api/login") => self.login(request),
-            (_, "/" | "/app.js" | "/web-eid.js" | "/api/challenge" | "/api/login") => {
-                Response::error(405, "DEMO_METHOD_NOT_ALLOWED", "method not allowed")
+            ("POST", "/api/sign/prepare") => self.with_session(request, |signing, user, _| {
+                signing.prepare(&request.body, &user.personal_number, &mut user.signing)
+            }),
+            ("POST", "/api/sign/finish") => self.with_session(request, |signing, user, id| {
+                signing.finish(&request.body, id, &mut user.signing)
+            }),
+            ("GET", "/api/sign/container") => {
+                self.with_session(request, |signing, user, _| signing.container(&user.signing))
             }
+            (
+                _,
+                "/"
+                | "/app.js"
+                | "/web-eid.js"
+                | "/api/challenge"
+                | "/api/login"
+                | "/api/sign/prepare"
+                | "/api/sign/finish"
+                | "/api/sign/container",
+            ) => Response::error(405, "DEMO_METHOD_NOT_ALLOWED", "method not allowed"),
             _ => Response::error(404, "DEMO_NOT_FOUND", "no such page"),
         }
     }
@@ -158,8 +200,44 @@ impl App {
         // session to it.
         let response = Response::json(200, &user_json(&user));
         match new_session_id() {
-            Ok(s) => response.with_header("Set-Cookie", session_cookie(&s)),
+            Ok(s) => {
+                self.sessions().insert(
+                    s.clone(),
+                    LoggedIn {
+                        personal_number: user.identity.personal_number.clone(),
+                        signing: SigningSession::default(),
+                    },
+                );
+                response.with_header("Set-Cookie", session_cookie(&s))
+            }
             Err(e) => Response::error(500, e.code(), &e.to_string()),
+        }
+    }
+
+    fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, LoggedIn>> {
+        self.logged_in
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `route` for the logged-in session of `request` (the session is locked meanwhile:
+    /// a demo serves one person at a time per session).
+    fn with_session(
+        &self,
+        request: &Request,
+        route: impl FnOnce(&SigningConfig, &mut LoggedIn, &str) -> Response,
+    ) -> Response {
+        let Some(signing) = &self.signing else {
+            return Response::error(404, "DEMO_SIGNING_OFF", "signing is not configured");
+        };
+        let id = request
+            .cookie(SESSION_COOKIE)
+            .filter(|s| is_session_id(s))
+            .unwrap_or_default();
+        let mut sessions = self.sessions();
+        match sessions.get_mut(id) {
+            Some(user) => route(signing, user, id),
+            None => Response::error(401, "DEMO_NOT_LOGGED_IN", "log in first"),
         }
     }
 }
@@ -178,7 +256,7 @@ fn user_json(user: &ValidatedUser) -> Value {
 }
 
 /// "SURNAME GIVEN-NAME", as the card's certificate writes the person.
-fn display_name(identity: &Identity) -> String {
+pub(crate) fn display_name(identity: &Identity) -> String {
     match (&identity.surname, &identity.given_name) {
         (Some(s), Some(g)) => format!("{s} {g}"),
         (Some(n), None) | (None, Some(n)) => n.clone(),

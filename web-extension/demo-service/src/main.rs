@@ -2,7 +2,10 @@
 //!
 //! ```text
 //! knik-demo-service [--port 8080] [--origin URL] [--trust PEM]... [--ocsp aia|off]
+//!                   [--tsa URL]
 //! ```
+//! Logged-in people can sign a document at B-LT: time-stamps from `--tsa` (default the loopback
+//! TSA of `scripts/services.sh`), OCSP at the responder the signing certificate names.
 //! Prints `listening on http://localhost:PORT` on stdout once it accepts connections (with
 //! `--port 0` the system picks the port). Logs requests and login outcomes on stderr.
 
@@ -13,7 +16,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, ValueEnum};
-use knik_demo_service::{App, AppConfig, server};
+use knik_demo_service::{App, AppConfig, SigningConfig, server};
 use knik_pki::TrustStore;
 
 #[derive(Parser)]
@@ -35,6 +38,9 @@ struct Args {
     /// Revocation checking: at the OCSP responders the certificates name, or none.
     #[arg(long, value_enum, default_value_t = Ocsp::Aia)]
     ocsp: Ocsp,
+    /// The time-stamp authority for signatures (B-LT needs one).
+    #[arg(long, default_value = "http://127.0.0.1:8889/")]
+    tsa: String,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -82,6 +88,16 @@ fn run(args: Args) -> Result<(), String> {
             .add_file(file)
             .map_err(|e| format!("{}: {e}", file.display()))?;
     }
+    let signing = SigningConfig {
+        tsa_url: args.tsa,
+        // The CAs complete the signers' chains in B-LT signatures.
+        known_certificates: trust
+            .anchors()
+            .iter()
+            .map(|a| a.certificate().clone())
+            .collect(),
+        work_dir: std::env::temp_dir(),
+    };
     let app = App::new(AppConfig {
         origin: args
             .origin
@@ -89,7 +105,8 @@ fn run(args: Args) -> Result<(), String> {
         trust,
         ocsp: matches!(args.ocsp, Ocsp::Aia),
     })
-    .map_err(|e| format!("configuration: {e}"))?;
+    .map_err(|e| format!("configuration: {e}"))?
+    .with_signing(signing);
     let app = Arc::new(app);
     // localhost may resolve to ::1 first; serve it too when the system has IPv6 loopback.
     if let Ok(v6) = TcpListener::bind(("::1", port)) {

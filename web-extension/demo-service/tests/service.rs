@@ -9,8 +9,18 @@
 //! page and the page library are served; with OCSP on, the resident logs in through the
 //! loopback responder and a revoked card is refused with WEBEID_CERT_REVOKED.
 //!
-//! The OCSP test prints "SKIPPED" when the responders on 127.0.0.1:8881–8882 are not listening,
-//! unless KNIK_REQUIRE_SERVICES=1 (then it fails); KNIK_SKIP_SERVICES=1 skips it.
+//!
+//! Signing (`/api/sign/…`, the card's part played by the holder's signing key): the logged-in
+//! citizen signs a text document; the hash handed out is SHA-384 (the card's P-384 key); the
+//! container downloaded as `letter.asice` verifies `valid` at B-LT against the test root and
+//! names 2810770123. Signing without login is refused (401 DEMO_NOT_LOGGED_IN), with another
+//! person's certificate (403 DEMO_NOT_YOUR_CERTIFICATE), with a value by another key (400
+//! SIGNATURE_VALUE_MISMATCH, and the prepared state is gone: 409 DEMO_NOTHING_TO_SIGN), and
+//! nothing is offered for download before a signature is made (404 DEMO_NO_CONTAINER).
+//!
+//! The OCSP tests print "SKIPPED" when the responders on 127.0.0.1:8881–8882 (and, for
+//! signing, the TSA on 8889) are not listening, unless KNIK_REQUIRE_SERVICES=1 (then they
+//! fail); KNIK_SKIP_SERVICES=1 skips them.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -18,8 +28,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use knik_demo_service::{App, AppConfig, server};
-use knik_pki::TrustStore;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use knik::report::Verdict;
+use knik_demo_service::{App, AppConfig, SigningConfig, server};
+use knik_pki::{Certificate, TrustStore};
 use knik_webeid::token::{AuthToken, TokenAlgorithm, signed_value_digest};
 use serde_json::{Value, json};
 
@@ -42,12 +55,24 @@ fn start(ocsp: bool) -> (u16, String) {
             .add_file(&pki(&format!("{ca}.pem")))
             .expect("test PKI CA");
     }
+    let signing = SigningConfig {
+        tsa_url: "http://127.0.0.1:8889/".into(),
+        known_certificates: ["root", "citizen-ca", "resident-ca"]
+            .iter()
+            .map(|ca| {
+                let pem = std::fs::read_to_string(pki(&format!("{ca}.pem"))).expect("CA file");
+                Certificate::from_pem(&pem).expect("CA certificate")
+            })
+            .collect(),
+        work_dir: std::env::temp_dir(),
+    };
     let app = App::new(AppConfig {
         origin: origin.clone(),
         trust,
         ocsp,
     })
-    .expect("configuration");
+    .expect("configuration")
+    .with_signing(signing);
     let app = Arc::new(app);
     std::thread::spawn(move || server::serve(listener, app));
     (port, origin)
@@ -78,6 +103,7 @@ struct Answer {
     status: u16,
     head: String,
     body: String,
+    bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -106,14 +132,20 @@ fn request(port: u16, method: &str, path: &str, session: Option<&str>, body: &st
         body.len()
     )
     .expect("request sent");
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).expect("answer read");
-    let (head, body) = raw.split_once("\r\n\r\n").expect("head and body");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("answer read");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("head and body");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let bytes = raw[split + 4..].to_vec();
     let status = head[9..12].parse().expect("status code");
     Answer {
         status,
-        head: head.to_owned(),
-        body: body.to_owned(),
+        head,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
     }
 }
 
@@ -262,8 +294,8 @@ fn page_loads_the_page_library_under_a_strict_policy() {
     assert!(library.body.contains("export function createWebEid"));
 }
 
-/// Whether the loopback OCSP responders of the citizen and resident CAs listen.
-fn responders_up() -> bool {
+/// Whether the loopback services on `ports` listen (asked of `ss`, never by connecting).
+fn services_up(ports: &[u16]) -> bool {
     if std::env::var("KNIK_SKIP_SERVICES").as_deref() == Ok("1") {
         eprintln!("SKIPPED: KNIK_SKIP_SERVICES=1");
         return false;
@@ -273,8 +305,9 @@ fn responders_up() -> bool {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
         .unwrap_or_default();
-    let missing: Vec<u16> = [8881u16, 8882]
-        .into_iter()
+    let missing: Vec<u16> = ports
+        .iter()
+        .copied()
         .filter(|p| !listening.contains(&format!(":{p} ")))
         .collect();
     if missing.is_empty() {
@@ -282,15 +315,15 @@ fn responders_up() -> bool {
     }
     assert!(
         std::env::var("KNIK_REQUIRE_SERVICES").as_deref() != Ok("1"),
-        "OCSP ports {missing:?} are not listening: start them with `scripts/services.sh up`"
+        "ports {missing:?} are not listening: start them with `scripts/services.sh up`"
     );
-    eprintln!("SKIPPED: OCSP ports {missing:?} are not listening (scripts/services.sh up)");
+    eprintln!("SKIPPED: ports {missing:?} are not listening (scripts/services.sh up)");
     false
 }
 
 #[test]
 fn with_ocsp_the_resident_logs_in_and_a_revoked_card_is_refused() {
-    if !responders_up() {
+    if !services_up(&[8881, 8882]) {
         return;
     }
     let (port, origin) = start(true);
@@ -307,4 +340,136 @@ fn with_ocsp_the_resident_logs_in_and_a_revoked_card_is_refused() {
     let revoked = login(port, Some(&session), &token("revoked", &origin, &nonce));
     assert_eq!(revoked.status, 401);
     assert_eq!(revoked.json()["code"], "WEBEID_CERT_REVOKED");
+}
+
+/// A logged-in session of `holder` (OCSP off): (port, session id).
+fn logged_in(holder: &str) -> (u16, String) {
+    let (port, origin) = start(false);
+    let (session, nonce) = challenge(port, None);
+    let answer = login(port, Some(&session), &token(holder, &origin, &nonce));
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    (port, answer.session().expect("the session after login"))
+}
+
+/// `holder`'s signing certificate, base64 as `getSigningCertificate` gives it.
+fn signing_certificate(holder: &str) -> String {
+    STANDARD.encode(
+        std::fs::read(pki(&format!("holders/{holder}/sign.der"))).expect("signing certificate"),
+    )
+}
+
+/// What the card does in `sign`: `holder`'s P-384 signing key over the digest, raw r‖s,
+/// base64.
+fn card_sign(holder: &str, hash_b64: &str) -> String {
+    use p384::ecdsa::signature::hazmat::PrehashSigner;
+    use p384::pkcs8::DecodePrivateKey;
+    let key_pem =
+        std::fs::read_to_string(pki(&format!("holders/{holder}/sign.key"))).expect("holder key");
+    let key = p384::ecdsa::SigningKey::from_pkcs8_pem(&key_pem).expect("P-384 key");
+    let digest = STANDARD.decode(hash_b64).expect("the hash is base64");
+    let signature: p384::ecdsa::Signature = key.sign_prehash(&digest).expect("sign");
+    STANDARD.encode(signature.to_bytes())
+}
+
+fn prepare(port: u16, session: Option<&str>, certificate: &str) -> Answer {
+    let body = json!({
+        "certificate": certificate,
+        "fileName": "letter.txt",
+        "content": "I agree to the terms.\n",
+    });
+    request(
+        port,
+        "POST",
+        "/api/sign/prepare",
+        session,
+        &body.to_string(),
+    )
+}
+
+fn finish(port: u16, session: &str, signature: &str) -> Answer {
+    let body = json!({ "signature": signature }).to_string();
+    request(port, "POST", "/api/sign/finish", Some(session), &body)
+}
+
+#[test]
+fn a_logged_in_citizen_signs_a_document_at_b_lt() {
+    if !services_up(&[8881, 8889]) {
+        return;
+    }
+    let (port, session) = logged_in("citizen");
+    let prepared = prepare(port, Some(&session), &signing_certificate("citizen"));
+    assert_eq!(prepared.status, 200, "{}", prepared.body);
+    let prepared = prepared.json();
+    assert_eq!(prepared["hashFunction"], "SHA-384");
+    let hash = prepared["hash"].as_str().expect("a hash");
+    assert_eq!(STANDARD.decode(hash).expect("base64").len(), 48);
+
+    let finished = finish(port, &session, &card_sign("citizen", hash));
+    assert_eq!(finished.status, 200, "{}", finished.body);
+    let finished = finished.json();
+    assert_eq!(finished["level"], "B-LT");
+    assert_eq!(finished["signer"], "PETROSYAN ANI");
+    assert_eq!(finished["download"], "/api/sign/container");
+
+    let container = request(port, "GET", "/api/sign/container", Some(&session), "");
+    assert_eq!(container.status, 200, "{}", container.body);
+    assert!(
+        container
+            .head
+            .contains("Content-Type: application/vnd.etsi.asic-e+zip"),
+        "{}",
+        container.head
+    );
+    assert!(
+        container
+            .head
+            .contains("Content-Disposition: attachment; filename=\"letter.asice\""),
+        "{}",
+        container.head
+    );
+    let mut trust = TrustStore::new();
+    trust.add_file(&pki("root.pem")).expect("the test root");
+    let options = knik::verify::VerifyOptions {
+        trust,
+        ..knik::verify::VerifyOptions::default()
+    };
+    let report = knik::verify::verify(std::io::Cursor::new(&container.bytes), &options);
+    assert_eq!(report.verdict, Verdict::Valid, "{}", report.to_json());
+    let signature = &report.signatures[0];
+    assert_eq!(signature.level, "B-LT");
+    assert_eq!(signature.signed_files, vec!["letter.txt".to_owned()]);
+    let signer = signature
+        .signer
+        .as_ref()
+        .expect("the report names the signer");
+    assert_eq!(signer.personal_number.as_deref(), Some("2810770123"));
+}
+
+#[test]
+fn signing_needs_login_the_persons_own_certificate_and_their_key() {
+    let (port, session) = logged_in("citizen");
+    let citizen = signing_certificate("citizen");
+
+    let anonymous = prepare(port, None, &citizen);
+    assert_eq!(anonymous.status, 401);
+    assert_eq!(anonymous.json()["code"], "DEMO_NOT_LOGGED_IN");
+    let not_yours = prepare(port, Some(&session), &signing_certificate("resident"));
+    assert_eq!(not_yours.status, 403);
+    assert_eq!(not_yours.json()["code"], "DEMO_NOT_YOUR_CERTIFICATE");
+    let early = finish(port, &session, "AAAA");
+    assert_eq!(early.status, 409);
+    assert_eq!(early.json()["code"], "DEMO_NOTHING_TO_SIGN");
+
+    let prepared = prepare(port, Some(&session), &citizen);
+    assert_eq!(prepared.status, 200, "{}", prepared.body);
+    let hash = prepared.json()["hash"].as_str().expect("a hash").to_owned();
+    // The resident's key (P-384 too) over the right digest: checked before any service.
+    let wrong = finish(port, &session, &card_sign("resident", &hash));
+    assert_eq!(wrong.status, 400, "{}", wrong.body);
+    assert_eq!(wrong.json()["code"], "SIGNATURE_VALUE_MISMATCH");
+    let again = finish(port, &session, &card_sign("citizen", &hash));
+    assert_eq!(again.status, 409, "a prepared signature is finished once");
+    let nothing = request(port, "GET", "/api/sign/container", Some(&session), "");
+    assert_eq!(nothing.status, 404);
+    assert_eq!(nothing.json()["code"], "DEMO_NO_CONTAINER");
 }
