@@ -357,7 +357,9 @@ fn the_signing_certificate_is_checked_against_the_person_before_any_session() {
     assert!(check_signing_certificate(&sign, &ani, NOW).is_ok());
     // A provider's mix-up: the certificate of someone else.
     assert_eq!(
-        check_signing_certificate(&sign, &other, NOW).unwrap_err().code(),
+        check_signing_certificate(&sign, &other, NOW)
+            .unwrap_err()
+            .code(),
         "MID_IDENTITY_MISMATCH"
     );
     // An authentication certificate makes no signature.
@@ -371,7 +373,9 @@ fn the_signing_certificate_is_checked_against_the_person_before_any_session() {
     let expired = cert("expired", "sign.pem");
     let owner = Person::parse("+37400000001", "1402600321").unwrap();
     assert_eq!(
-        check_signing_certificate(&expired, &owner, NOW).unwrap_err().code(),
+        check_signing_certificate(&expired, &owner, NOW)
+            .unwrap_err()
+            .code(),
         "MID_CERTIFICATE_NOT_VALID"
     );
 }
