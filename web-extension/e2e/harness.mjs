@@ -242,3 +242,23 @@ export async function launchBrowser(chromium, sandbox) {
   if (!worker) worker = await context.waitForEvent("serviceworker", { timeout: 10000 });
   return { context, worker };
 }
+
+/**
+ * A client of a demo service outside the browser (Node's fetch) that keeps the session cookie
+ * the service sets, as a browser would: `post(path, body)` → {status, ...json}.
+ */
+export function serviceClient(url) {
+  let cookie = null;
+  return {
+    async post(pathname, body) {
+      const response = await fetch(`${url}${pathname}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...(cookie ? { Cookie: cookie } : {}) },
+        body: JSON.stringify(body),
+      });
+      const set = response.headers.getSetCookie();
+      if (set.length > 0) cookie = set.map((c) => c.split(";")[0]).join("; ");
+      return { status: response.status, ...(await response.json()) };
+    },
+  };
+}

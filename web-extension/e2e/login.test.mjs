@@ -14,7 +14,16 @@
 //  6. the same token posted twice: the second is refused (401 WEBEID_NONCE_NOT_FOUND), and after
 //     a fresh challenge still refused (WEBEID_SIGNATURE_INVALID);
 //  7. the raw window.postMessage protocol: "-ack" comes first, then "-failure"; an `origin` the
-//     page slips into the request is ignored — the dialog names the real origin.
+//     page slips into the request is ignored — the dialog names the real origin;
+//  8. a revoked certificate (HAKOBYAN ARAM, revoked.toml) is refused through the citizen CA's
+//     OCSP responder on loopback: /api/login answers 401 WEBEID_CERT_REVOKED, the page shows that
+//     code and no identity (skipped when the responders are down, unless KNIK_REQUIRE_SERVICES=1);
+//  9. a token made for another origin is refused: a second demo service (another port, so another
+//     origin) issues the nonce, the page on the first service has the card sign it; posted to the
+//     second service with its own session — the nonce matches, only the origin differs — it is
+//     refused with 401 WEBEID_SIGNATURE_INVALID; the nonce is spent by then
+//     (WEBEID_NONCE_NOT_FOUND on a retry) and the first service refuses the token too; the
+//     control — a token made on the second service's own page — logs in there (200).
 //
 // Prerequisites: /usr/bin/chromium, pcscd with the vpcd readers, the three binaries built
 // (run.sh does all that). Without them every test prints SKIPPED, unless KNIK_REQUIRE_SERVICES=1.
@@ -34,6 +43,7 @@ import {
   makeSandbox,
   missingPrerequisite,
   ocspRespondersUp,
+  serviceClient,
   startDemoService,
 } from "./harness.mjs";
 
@@ -247,4 +257,86 @@ test("7. raw protocol: ack first, and a page-supplied origin is ignored", { skip
     ]);
     assert.doesNotMatch(sandbox.hostLog(), /evil/);
   });
+});
+
+test("8. a revoked certificate is refused through OCSP", { skip, timeout: TEST_LIMIT }, async (t) => {
+  if (!ocsp) {
+    console.error("SKIPPED: test 8 needs the OCSP responder on 127.0.0.1:8881 (scripts/services.sh up)");
+    t.skip("the OCSP responders are not listening");
+    return;
+  }
+  await session({ card: "revoked", pins: "1234" }, async ({ page, sandbox }) => {
+    const loginResponse = page.waitForResponse((r) => r.url() === `${service.url}/api/login`);
+    const outcome = await logIn(page);
+    const response = await loginResponse;
+    assert.equal(response.status(), 401);
+    const body = await response.json();
+    assert.equal(body.code, "WEBEID_CERT_REVOKED", body.message);
+    assert.equal(outcome.state, "failed");
+    assert.equal(outcome.code, "WEBEID_CERT_REVOKED");
+    assert.equal(await page.isVisible("#error"), true, "the error is shown");
+    assert.equal(await page.isVisible("#identity"), false, "no identity is shown");
+    assert.equal(outcome.name, "", "no name was ever filled in");
+    assert.equal(sandbox.dialogsAnswered(), 1, "the card did authenticate; the service refused");
+    assert.match(service.log(), /login refused: WEBEID_CERT_REVOKED/);
+  });
+});
+
+test("9. a token made for another origin is refused", { skip, timeout: TEST_LIMIT }, async () => {
+  const other = await startDemoService({ ocsp });
+  try {
+    assert.notEqual(other.origin, service.origin, "two origins");
+    await session({ card: "citizen", pins: "1234 1234" }, async ({ page, sandbox }) => {
+      const client = serviceClient(other.url);
+      const challenge = await client.post("/api/challenge", {});
+      assert.equal(challenge.status, 200);
+      // The page of the first service has the card sign the second service's nonce: the
+      // extension binds the signature to the page's origin, not to whoever issued the nonce.
+      const authToken = await page.evaluate(
+        async (nonce) => (await import("/web-eid.js")).authenticate(nonce, { lang: "en" }),
+        challenge.nonce,
+      );
+      assert.equal(sandbox.dialogsAnswered(), 1);
+      assert.deepEqual(
+        sandbox.pinentryCommands().filter((c) => c.startsWith("SETDESC")),
+        [`SETDESC Enter PIN1 to authenticate as PETROSYAN ANI, citizen ID card, at ${host()}`],
+        "the dialog names the first service's origin",
+      );
+
+      const refused = await client.post("/api/login", { authToken });
+      assert.equal(refused.status, 401);
+      assert.equal(refused.code, "WEBEID_SIGNATURE_INVALID", refused.message);
+      assert.match(other.log(), /login refused: WEBEID_SIGNATURE_INVALID/);
+
+      const retried = await client.post("/api/login", { authToken });
+      assert.equal(retried.status, 401);
+      assert.equal(retried.code, "WEBEID_NONCE_NOT_FOUND", "the nonce was spent by the refused login");
+
+      const atFirst = await page.evaluate(async (token) => {
+        const response = await fetch("/api/login", { method: "POST", body: JSON.stringify({ authToken: token }) });
+        return { status: response.status, ...(await response.json()) };
+      }, authToken);
+      assert.equal(atFirst.status, 401, "the first service never issued that nonce");
+      assert.equal(atFirst.code, "WEBEID_NONCE_NOT_FOUND");
+
+      // The control: the same client, card and PIN, with the token made on the second
+      // service's own page, logs in — so the origin alone was the difference.
+      const ownPage = await page.context().newPage();
+      await ownPage.goto(`${other.url}/`);
+      const fresh = await client.post("/api/challenge", {});
+      const ownToken = await ownPage.evaluate(
+        async (nonce) => (await import("/web-eid.js")).authenticate(nonce, { lang: "en" }),
+        fresh.nonce,
+      );
+      const accepted = await client.post("/api/login", { authToken: ownToken });
+      assert.equal(accepted.status, 200, `${accepted.code}: ${accepted.message}`);
+      assert.equal(accepted.name, "PETROSYAN ANI");
+      assert.equal(sandbox.dialogsAnswered(), 2);
+    });
+  } catch (error) {
+    console.error(`--- second demo service:\n${other.log()}`);
+    throw error;
+  } finally {
+    await other.stop();
+  }
 });
