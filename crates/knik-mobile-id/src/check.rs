@@ -171,7 +171,14 @@ fn check_person(identity: &Identity, person: &Person) -> Result<(), Error> {
         identity.identifier_type,
         None | Some(knik_pki::IdentifierType::PersonalNumber)
     );
-    if identity.personal_number != expected || !is_personal_number {
+    if identity.personal_number != expected {
+        return Err(Error::IdentityMismatch {
+            expected: expected.to_owned(),
+            found: identity.personal_number.clone(),
+        });
+    }
+    if !is_personal_number {
+        // The same digits as another kind of number (IDC, PAS): say which.
         return Err(Error::IdentityMismatch {
             expected: expected.to_owned(),
             found: identity
