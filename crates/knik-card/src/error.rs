@@ -88,6 +88,12 @@ pub enum Error {
         /// What was tried.
         reason: String,
     },
+    /// No confirmation dialog could be shown (no pinentry, or it broke down).
+    #[error("no way to ask for a confirmation: {reason}")]
+    DialogUnavailable {
+        /// What was tried.
+        reason: String,
+    },
     /// The card answered an unexpected status word.
     #[error("the card refused {operation} (status {sw})")]
     Status {
@@ -173,7 +179,8 @@ impl Error {
             | Error::NoCard(_)
             | Error::ReaderNotFound(_)
             | Error::Pkcs11Module(_)
-            | Error::PinSourceUnavailable { .. } => ErrorClass::NotReady,
+            | Error::PinSourceUnavailable { .. }
+            | Error::DialogUnavailable { .. } => ErrorClass::NotReady,
             Error::UnsupportedCard { .. } => ErrorClass::UnsupportedCard,
             Error::WrongPin { .. }
             | Error::WrongPinRetriesUnknown { .. }
@@ -211,6 +218,7 @@ impl Error {
             Error::PinNotAccepted { .. } => "CARD_PIN_NOT_ACCEPTED",
             Error::PinEntryCancelled => "CARD_PIN_CANCELLED",
             Error::PinSourceUnavailable { .. } => "CARD_PIN_SOURCE_UNAVAILABLE",
+            Error::DialogUnavailable { .. } => "CARD_DIALOG_UNAVAILABLE",
             Error::Status { .. } => "CARD_STATUS",
             Error::SecurityStatusNotSatisfied { .. } => "CARD_SECURITY_STATUS_NOT_SATISFIED",
             Error::NotFound(_) => "CARD_NOT_FOUND",

@@ -8,17 +8,12 @@
 //! `ERR 83886179 Operation cancelled`).
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use knik_card::pin_source::{Confirmation, PinentrySource};
 
 use crate::error::HostError;
-
-/// Longest Assuan line, LF included.
-const MAX_LINE: usize = 1000;
-/// How long a pinentry may take to exit after `BYE`.
-const EXIT_GRACE: Duration = Duration::from_secs(2);
 
 /// What the dialog says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,236 +35,53 @@ pub trait Consent {
     fn confirm(&mut self, request: &ConsentRequest<'_>) -> Result<(), HostError>;
 }
 
-/// Asks with a pinentry program.
+/// Asks with a pinentry program (knik-card's [`PinentrySource::confirm`], the same Assuan
+/// conversation as the PIN dialogs).
 #[derive(Clone, Debug)]
 pub struct PinentryConsent {
-    program: PathBuf,
-    args: Vec<OsString>,
-    timeout: Option<Duration>,
+    pinentry: PinentrySource,
 }
 
 impl PinentryConsent {
     /// Uses `program` (the one the PIN dialog uses: `PinentrySource::program`).
     pub fn new(program: impl Into<PathBuf>) -> Self {
         PinentryConsent {
-            program: program.into(),
-            args: Vec::new(),
-            timeout: None,
+            pinentry: PinentrySource::with_program(program),
         }
     }
 
     /// Adds a command-line argument for the program.
     pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
-        self.args.push(arg.into());
+        self.pinentry = self.pinentry.arg(arg);
         self
     }
 
     /// Closes the dialog as a refusal when nobody answers in time.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.pinentry = self.pinentry.timeout(timeout);
         self
     }
 
     /// The program run.
     pub fn program(&self) -> &Path {
-        &self.program
-    }
-
-    fn unavailable(&self, why: impl std::fmt::Display) -> HostError {
-        HostError::DialogUnavailable {
-            reason: format!("pinentry {}: {why}", self.program.display()),
-        }
+        self.pinentry.program()
     }
 }
 
 impl Consent for PinentryConsent {
     fn confirm(&mut self, request: &ConsentRequest<'_>) -> Result<(), HostError> {
-        let mut session = Session::spawn(&self.program, &self.args)
-            .map_err(|e| self.unavailable(format!("cannot start it: {e}")))?;
-        let result = converse(&mut session, request, self.timeout);
-        session.bye();
-        match result {
-            Ok(()) => Ok(()),
-            Err(Failure::Cancelled) => Err(HostError::ConsentRefused),
-            Err(Failure::Refused(code, text)) => {
-                Err(self.unavailable(format!("error {code} {text}")))
-            }
-            Err(Failure::Broken(why)) => Err(self.unavailable(why)),
-        }
-    }
-}
-
-fn converse(
-    session: &mut Session,
-    request: &ConsentRequest<'_>,
-    timeout: Option<Duration>,
-) -> Result<(), Failure> {
-    session.read_answer()?; // the greeting
-    for option in options() {
-        // Options a pinentry does not know are answered with ERR; that is not fatal.
-        match session.transact(&option) {
-            Ok(()) | Err(Failure::Refused(..)) => {}
-            Err(f) => return Err(f),
-        }
-    }
-    session.transact(&command_line("SETTITLE", request.title))?;
-    session.transact(&command_line("SETDESC", request.description))?;
-    session.transact(&command_line("SETOK", request.ok))?;
-    session.transact(&command_line("SETCANCEL", request.cancel))?;
-    if let Some(t) = timeout {
-        session.transact(&format!("SETTIMEOUT {}", t.as_secs().max(1)))?;
-    }
-    session.transact("CONFIRM")
-}
-
-/// The character set, and the terminal when `GPG_TTY` names one (a browser starts the host
-/// without a terminal; pinentry-curses needs to be told where to draw).
-fn options() -> Vec<String> {
-    let mut options = Vec::new();
-    if let Some(tty) = std::env::var("GPG_TTY").ok().filter(|t| !t.is_empty()) {
-        options.push(format!("OPTION ttyname={tty}"));
-        if let Ok(term) = std::env::var("TERM") {
-            options.push(format!("OPTION ttytype={term}"));
-        }
-    }
-    if let Some(ctype) = ["LC_ALL", "LC_CTYPE", "LANG"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-    {
-        options.push(format!("OPTION lc-ctype={ctype}"));
-    }
-    options
-}
-
-/// `COMMAND argument` with `%`, CR and LF escaped, cut (on a character boundary) to one
-/// Assuan line.
-fn command_line(command: &str, argument: &str) -> String {
-    let mut line = format!("{command} ");
-    for c in argument.chars() {
-        let piece = match c {
-            '%' => "%25".to_owned(),
-            '\r' => "%0D".to_owned(),
-            '\n' => "%0A".to_owned(),
-            c => c.to_string(),
+        let question = Confirmation {
+            title: request.title,
+            description: request.description,
+            ok: request.ok,
+            cancel: request.cancel,
         };
-        if line.len() + piece.len() >= MAX_LINE {
-            break;
-        }
-        line.push_str(&piece);
-    }
-    line
-}
-
-/// The gpg-error codes (low 16 bits) that mean the dialog was cancelled, closed or timed out.
-fn is_cancel(code: u32) -> bool {
-    matches!(code & 0xFFFF, 99 | 198 | 62)
-}
-
-enum Failure {
-    Cancelled,
-    Refused(u32, String),
-    Broken(String),
-}
-
-struct Session {
-    child: Child,
-    input: Option<ChildStdin>,
-    output: BufReader<ChildStdout>,
-}
-
-impl Session {
-    fn spawn(program: &Path, args: &[OsString]) -> std::io::Result<Session> {
-        let mut child = Command::new(program)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let (Some(input), Some(output)) = (child.stdin.take(), child.stdout.take()) else {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(std::io::Error::other("no pipes to the child"));
-        };
-        Ok(Session {
-            child,
-            input: Some(input),
-            output: BufReader::new(output),
-        })
-    }
-
-    fn transact(&mut self, command: &str) -> Result<(), Failure> {
-        let input = self
-            .input
-            .as_mut()
-            .ok_or_else(|| Failure::Broken("closed".into()))?;
-        let verb = command.split(' ').next().unwrap_or("");
-        writeln!(input, "{command}")
-            .and_then(|()| input.flush())
-            .map_err(|e| Failure::Broken(format!("writing {verb}: {e}")))?;
-        self.read_answer()
-    }
-
-    fn read_answer(&mut self) -> Result<(), Failure> {
-        let mut line = String::new();
-        loop {
-            line.clear();
-            let n = self
-                .output
-                .read_line(&mut line)
-                .map_err(|e| Failure::Broken(format!("reading: {e}")))?;
-            if n == 0 {
-                return Err(Failure::Broken("it ended without answering".into()));
-            }
-            let line = line.trim_end_matches(['\n', '\r']);
-            let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
-            match word {
-                "OK" => return Ok(()),
-                "ERR" => {
-                    let (code, text) = rest.split_once(' ').unwrap_or((rest, ""));
-                    let code = code.parse().unwrap_or(0);
-                    return Err(if is_cancel(code) {
-                        Failure::Cancelled
-                    } else {
-                        Failure::Refused(code, text.to_owned())
-                    });
-                }
-                "INQUIRE" => {
-                    if let Some(input) = self.input.as_mut() {
-                        let _ = input.write_all(b"CAN\n").and_then(|()| input.flush());
-                    }
-                }
-                // Status, data and comment lines carry nothing a confirmation needs.
-                _ => {}
-            }
-        }
-    }
-
-    fn bye(&mut self) {
-        if self.input.is_some() {
-            let _ = self.transact("BYE");
-        }
-        self.input = None;
-        let deadline = Instant::now() + EXIT_GRACE;
-        loop {
-            match self.child.try_wait() {
-                Ok(Some(_)) => return,
-                Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(10))
-                }
-                _ => {
-                    let _ = self.child.kill();
-                    let _ = self.child.wait();
-                    return;
-                }
-            }
-        }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        if self.input.is_some() {
-            self.bye();
+        match self.pinentry.confirm(&question) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(HostError::ConsentRefused),
+            Err(e) => Err(HostError::DialogUnavailable {
+                reason: e.to_string(),
+            }),
         }
     }
 }
@@ -345,12 +157,5 @@ mod tests {
             missing.confirm(&REQUEST),
             Err(HostError::DialogUnavailable { .. })
         ));
-    }
-
-    #[test]
-    fn long_descriptions_fit_one_assuan_line() {
-        let line = command_line("SETDESC", &"Ա%".repeat(600));
-        assert!(line.len() < MAX_LINE);
-        assert!(line.ends_with('Ա') || line.ends_with("%25"));
     }
 }

@@ -13,7 +13,7 @@ mod stdin;
 mod terminal;
 
 pub use env::EnvPinSource;
-pub use pinentry::PinentrySource;
+pub use pinentry::{Confirmation, PinentrySource};
 pub use stdin::StdinPinSource;
 pub use terminal::TerminalPinSource;
 

@@ -181,6 +181,58 @@ impl PinentrySource {
     }
 }
 
+/// What a yes/no dialog says ([`PinentrySource::confirm`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Confirmation<'a> {
+    /// Window title.
+    pub title: &'a str,
+    /// The question.
+    pub description: &'a str,
+    /// Label of the button that agrees.
+    pub ok: &'a str,
+    /// Label of the button that refuses.
+    pub cancel: &'a str,
+}
+
+impl PinentrySource {
+    /// Asks a yes/no question with pinentry's `CONFIRM`, in the same trusted dialog as the
+    /// PINs: `Ok(true)` when the user agreed, `Ok(false)` when they cancelled, closed the
+    /// dialog or let it time out, [`Error::DialogUnavailable`] when no dialog could be shown.
+    pub fn confirm(&self, question: &Confirmation<'_>) -> Result<bool> {
+        let unavailable = |why: String| Error::DialogUnavailable {
+            reason: format!("pinentry {}: {why}", self.program.display()),
+        };
+        let mut session = Session::spawn(&self.program, &self.args)
+            .map_err(|e| unavailable(format!("cannot start it: {e}")))?;
+        let result = session.greeting().and_then(|()| {
+            for option in terminal_options() {
+                // Options a pinentry does not know are answered with ERR; that is not fatal.
+                match session.transact(&option) {
+                    Ok(_) | Err(Failure::Refused { .. }) => {}
+                    Err(f) => return Err(f),
+                }
+            }
+            session.transact(&assuan::command_line("SETTITLE", question.title))?;
+            session.transact(&assuan::command_line("SETDESC", question.description))?;
+            session.transact(&assuan::command_line("SETOK", question.ok))?;
+            session.transact(&assuan::command_line("SETCANCEL", question.cancel))?;
+            if let Some(t) = self.timeout {
+                session.transact(&format!("SETTIMEOUT {}", t.as_secs().max(1)))?;
+            }
+            session.transact("CONFIRM").map(drop)
+        });
+        session.bye();
+        match result {
+            Ok(()) => Ok(true),
+            Err(Failure::Cancelled) => Ok(false),
+            Err(Failure::Refused { code, text }) => {
+                Err(unavailable(format!("error {code} {text}")))
+            }
+            Err(Failure::Broken(why)) => Err(unavailable(why)),
+        }
+    }
+}
+
 impl PinSource for PinentrySource {
     fn pin(&mut self, request: &PinRequest<'_>) -> Result<Pin> {
         let mut session = Session::spawn(&self.program, &self.args)
