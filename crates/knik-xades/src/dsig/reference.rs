@@ -26,7 +26,9 @@ pub enum Transform {
     },
     /// The enveloped-signature transform: the node-set minus the enclosing `ds:Signature`.
     EnvelopedSignature,
-    /// Any other transform (XPath, XSLT, base64, …): not implemented here.
+    /// Any other transform (XPath, XSLT, base64, …): kept so the signature can be read, and
+    /// refused when a digest would need it (`UNSUPPORTED_ALGORITHM`); ASiC-E signatures use
+    /// none of them.
     Other(String),
 }
 
