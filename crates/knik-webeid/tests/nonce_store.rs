@@ -119,10 +119,13 @@ fn memory_store_gives_a_nonce_to_only_one_of_many_concurrent_takers() {
 }
 
 #[cfg(feature = "redis")]
+#[path = "common/redis_server.rs"]
+mod redis_server;
+
+#[cfg(feature = "redis")]
 mod redis {
-    use std::net::TcpStream;
-    use std::process::{Child, Command, Stdio};
-    use std::time::{Duration, Instant};
+    use super::redis_server::{self, RedisServer};
+    use std::time::Duration;
 
     use knik_webeid::Error;
     use knik_webeid::challenge::{
@@ -131,49 +134,8 @@ mod redis {
 
     const PORT: u16 = 6390;
 
-    /// A redis-server child on loopback, stopped when dropped.
-    struct RedisServer(Child);
-
-    impl Drop for RedisServer {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-
     fn start() -> Option<RedisServer> {
-        let spawned = Command::new("redis-server")
-            .args(["--port", &PORT.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        let child = match spawned {
-            Ok(child) => child,
-            Err(e) if std::env::var("KNIK_SKIP_REDIS").as_deref() == Ok("1") => {
-                eprintln!("redis-server not started ({e}); skipped because KNIK_SKIP_REDIS=1");
-                return None;
-            }
-            Err(e) => panic!(
-                "redis-server could not be started ({e}): install the redis-server package, \
-                 or set KNIK_SKIP_REDIS=1 to skip the Redis nonce-store tests"
-            ),
-        };
-        let mut server = RedisServer(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", PORT)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server did not listen on 127.0.0.1:{PORT} within 10 s"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        // If it already exited, the listener is someone else's server: do not touch it.
-        assert!(
-            matches!(server.0.try_wait(), Ok(None)),
-            "redis-server exited at once: is port {PORT} already in use?"
-        );
-        Some(server)
+        redis_server::start(PORT)
     }
 
     /// One test function, so one server: tests in this binary run in parallel.

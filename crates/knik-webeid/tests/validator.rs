@@ -1584,10 +1584,12 @@ fn fuzz_corpus_replays_and_every_seed_keeps_its_outcome() {
 // ----- Redis: one nonce, two e-service instances -----
 
 #[cfg(feature = "redis")]
+#[path = "common/redis_server.rs"]
+mod redis_server;
+
+#[cfg(feature = "redis")]
 mod redis {
-    use std::net::TcpStream;
-    use std::process::{Child, Command, Stdio};
-    use std::time::{Duration, Instant};
+    use super::redis_server::{self, RedisServer};
 
     use knik_webeid::Error;
     use knik_webeid::challenge::RedisNonceStore;
@@ -1597,48 +1599,8 @@ mod redis {
     /// Not nonce_store.rs's 6390: both test binaries may run at once.
     const PORT: u16 = 6391;
 
-    /// A redis-server child on loopback, stopped when dropped (as in tests/nonce_store.rs).
-    struct RedisServer(Child);
-
-    impl Drop for RedisServer {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-
     fn start() -> Option<RedisServer> {
-        let spawned = Command::new("redis-server")
-            .args(["--port", &PORT.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        let child = match spawned {
-            Ok(child) => child,
-            Err(e) if std::env::var("KNIK_SKIP_REDIS").as_deref() == Ok("1") => {
-                eprintln!("SKIPPED: redis-server not started ({e}), KNIK_SKIP_REDIS=1");
-                return None;
-            }
-            Err(e) => panic!(
-                "redis-server could not be started ({e}): install the redis-server package, \
-                 or set KNIK_SKIP_REDIS=1 to skip the Redis tests"
-            ),
-        };
-        let mut server = RedisServer(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", PORT)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server did not listen on 127.0.0.1:{PORT} within 10 s"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        assert!(
-            matches!(server.0.try_wait(), Ok(None)),
-            "redis-server exited at once: is port {PORT} already in use?"
-        );
-        Some(server)
+        redis_server::start(PORT)
     }
 
     #[test]
