@@ -294,8 +294,8 @@ impl Error {
             Error::NeedsZip64 { .. } => "ZIP_NEEDS_ZIP64",
             Error::WriterState { .. } => "ASIC_WRITER_STATE",
             Error::InvalidUri { .. } => "ASIC_INVALID_URI",
-            Error::TargetExists { .. } => "extract-target-exists",
-            Error::UnsafeTarget { .. } => "extract-unsafe-target",
+            Error::TargetExists { .. } => "ASIC_EXTRACT_TARGET_EXISTS",
+            Error::UnsafeTarget { .. } => "ASIC_EXTRACT_UNSAFE_TARGET",
         }
     }
 
