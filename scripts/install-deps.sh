@@ -5,11 +5,16 @@
 #        opensc + pcsc-tools (independent PC/SC clients), softhsm2 (PKCS#11 token),
 #        openssl (test PKI, OCSP responder, time-stamp server), xmlsec1 + libxml2-utils (oracles),
 #        redis-server (the e-service nonce store's tests start their own on loopback)
+#        binaryen (wasm-opt for the WebAssembly package), openjdk-17-jre-headless + libjna-java
+#        (the Kotlin bindings run on the JVM through JNA in the binding tests)
 #   rustup: the wasm32-unknown-unknown target (the pure crates must build for it)
+# The binding tests' compilers (wasm-bindgen-cli, kotlinc) come from scripts/install-binding-tools.sh,
+# which scripts/test.sh runs; the demo does not need them.
 set -euo pipefail
 
 APT_PACKAGES=(pcscd vsmartcard-vpcd libpcsclite-dev pkgconf opensc pcsc-tools softhsm2 openssl
-  xmlsec1 libxml2-utils curl iproute2 python3 redis-server time chromium)
+  xmlsec1 libxml2-utils curl iproute2 python3 redis-server time chromium
+  binaryen openjdk-17-jre-headless libjna-java)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -28,5 +33,6 @@ if command -v rustup >/dev/null 2>&1; then
     rustup target add wasm32-unknown-unknown
   fi
 fi
+
 "$(dirname "$(realpath "$0")")/install-oracles.sh" # pyasice, signxml, xadesjs (test oracles)
 echo "install-deps: everything is installed"

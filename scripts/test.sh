@@ -2,13 +2,15 @@
 # The whole test suite, as CI runs it (.ci/run calls exactly this):
 #   install what is missing → formatting → clippy → wasm32 build of the pure crates →
 #   start the local services (pcscd with the vpcd virtual readers, OCSP responders, TSA) →
-#   cargo test of the whole workspace, all features → the browser end-to-end tests in headless
+#   cargo test of the whole workspace, all features → the uniffi bindings through their generated
+#   Python and Kotlin → the wasm package in Node → the browser end-to-end tests in headless
 #   Chromium → stop the services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 scripts/install-deps.sh
+scripts/install-binding-tools.sh
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -32,6 +34,12 @@ trap 'scripts/services.sh down "$STATE"' EXIT
 step "cargo test (workspace, all features)"
 # The tests that talk to pcscd serialise themselves on /tmp/knik-pcsc.lock.
 KNIK_REQUIRE_SERVICES=1 cargo test --workspace --all-features --locked --no-fail-fast
+
+step "mobile bindings: generated Python, Kotlin and Swift (uniffi)"
+KNIK_REQUIRE_SERVICES=1 bindings/uniffi/test.sh
+
+step "WebAssembly package in Node and headless Chromium (wasm-bindgen)"
+KNIK_REQUIRE_SERVICES=1 bindings/wasm/test.sh
 
 step "browser end to end (page library, extension, native host, virtual card)"
 KNIK_REQUIRE_SERVICES=1 web-extension/e2e/run.sh
