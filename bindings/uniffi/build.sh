@@ -28,12 +28,13 @@ TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 cargo build --locked -q -p knik-uniffi "${CARGO_PROFILE[@]}"
 LIB="$TARGET_DIR/$PROFILE/libknik_uniffi.so"
 
-rm -rf "$OUT"
+# Only the folders this script owns are replaced: OUT may be a folder of the app's.
+rm -rf "$OUT/lib" "$OUT/kotlin" "$OUT/swift" "$OUT/python"
 mkdir -p "$OUT/lib" "$OUT/kotlin" "$OUT/swift" "$OUT/python"
 cp "$LIB" "$OUT/lib/"
 bindgen() { # language dir
   "$TARGET_DIR/$PROFILE/uniffi-bindgen" generate --library "$LIB" --language "$1" \
-    --out-dir "$2" 2>&1 | grep -v -e "^Warning: Unable to auto-format" -e "^writing" || true
+    --out-dir "$2" 2>&1 | grep -v -e "^Warning: Unable to auto-format" -e "^writing" -e "^Code generation complete" || true
 }
 bindgen kotlin "$OUT/kotlin"
 bindgen swift "$OUT/swift"

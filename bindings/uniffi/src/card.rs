@@ -85,15 +85,24 @@ pub struct CardInfo {
     pub assumed_profile: bool,
 }
 
+/// One field of the card's personal-data file.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PersonalDataField {
+    /// The field's name (`surname`, `given_names`, `date_of_birth`, `document_number`, …).
+    pub name: String,
+    /// Its value as the card stores it.
+    pub value: String,
+}
+
 /// The state of one PIN.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PinStatus {
     /// Which PIN.
     pub kind: PinKind,
     /// Tries left, when the card reports a number.
-    pub retries_left: Option<u8>,
+    pub retries_left: Option<u32>,
     /// The maximum number of tries, when known.
-    pub max_tries: Option<u8>,
+    pub max_tries: Option<u32>,
     /// No tries left.
     pub blocked: bool,
 }
@@ -114,12 +123,12 @@ impl std::fmt::Debug for CardSession {
 impl CardSession {
     /// Opens the card on `channel`. `profile` names the card profile (`am-eid`, `ee-idemia`)
     /// when the channel has no ATR to recognise it by; `None` recognises it from the ATR.
-    #[uniffi::constructor]
+    #[uniffi::constructor(default(profile = None))]
     pub fn open(
         channel: Arc<dyn CardChannel>,
         profile: Option<String>,
     ) -> Result<Arc<CardSession>, KnikError> {
-        let transport = ForeignTransport::new(channel);
+        let transport = ForeignTransport::new(channel).map_err(knik_card::Error::Transport)?;
         let card = match profile {
             Some(id) => {
                 let profile = Profile::builtin_by_id(&id).ok_or_else(|| {
@@ -153,6 +162,23 @@ impl CardSession {
         identity_of(&Certificate::from_der(&der)?)
     }
 
+    /// The card's public personal-data file (names, birth date, document number, …) as
+    /// (field, value) pairs sorted by field; empty when the card has none.
+    pub fn personal_data(&self) -> Result<Vec<PersonalDataField>, KnikError> {
+        Ok(self
+            .lock()
+            .personal_data()?
+            .map(|data| {
+                data.iter()
+                    .map(|(name, value)| PersonalDataField {
+                        name: name.to_owned(),
+                        value: value.to_owned(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
     /// The certificate (DER) of one key.
     pub fn certificate(&self, role: KeyRole) -> Result<Vec<u8>, KnikError> {
         Ok(self.lock().certificate(role.into())?)
@@ -163,8 +189,8 @@ impl CardSession {
         let s = self.lock().pin_status(kind.into())?;
         Ok(PinStatus {
             kind: s.kind.into(),
-            retries_left: s.retries_left,
-            max_tries: s.max_tries,
+            retries_left: s.retries_left.map(u32::from),
+            max_tries: s.max_tries.map(u32::from),
             blocked: s.blocked,
         })
     }
@@ -172,15 +198,15 @@ impl CardSession {
     /// Checks a PIN without using a key.
     pub fn verify_pin(&self, kind: PinKind, pins: Arc<dyn PinEntry>) -> Result<(), KnikError> {
         let mut card = self.lock();
-        let pin = ask_for(&mut card, &pins, kind, CardPurpose::Verify)?;
+        let pin = ask_for(&mut card, &pins, kind, CardPurpose::Verify, None)?;
         Ok(card.verify_pin(kind.into(), &pin)?)
     }
 
     /// Changes a PIN (or the PUK): asks for the current one, then the new one.
     pub fn change_pin(&self, kind: PinKind, pins: Arc<dyn PinEntry>) -> Result<(), KnikError> {
         let mut card = self.lock();
-        let current = ask_for(&mut card, &pins, kind, CardPurpose::ChangeCurrent)?;
-        let new = ask_for(&mut card, &pins, kind, CardPurpose::ChangeNew)?;
+        let current = ask_for(&mut card, &pins, kind, CardPurpose::ChangeCurrent, None)?;
+        let new = ask_for(&mut card, &pins, kind, CardPurpose::ChangeNew, None)?;
         Ok(card.change_pin(kind.into(), &current, &new)?)
     }
 
@@ -192,8 +218,8 @@ impl CardSession {
             ));
         }
         let mut card = self.lock();
-        let puk = ask_for(&mut card, &pins, kind, CardPurpose::Unblock)?;
-        let new = ask_for(&mut card, &pins, kind, CardPurpose::UnblockNew)?;
+        let puk = ask_for(&mut card, &pins, kind, CardPurpose::Unblock, None)?;
+        let new = ask_for(&mut card, &pins, kind, CardPurpose::UnblockNew, None)?;
         Ok(card.unblock_pin(kind.into(), &puk, &new)?)
     }
 
@@ -207,7 +233,7 @@ impl CardSession {
         pins: Arc<dyn PinEntry>,
     ) -> Result<Vec<u8>, KnikError> {
         let mut card = self.lock();
-        let pin = ask_for(&mut card, &pins, PinKind::Pin2, CardPurpose::Sign)?;
+        let pin = ask_for(&mut card, &pins, PinKind::Pin2, CardPurpose::Sign, None)?;
         Ok(card.sign(&pin, hash.into(), &digest)?.value)
     }
 
@@ -235,13 +261,22 @@ impl CardSession {
         let algorithm = token_algorithm(certificate.public_key(), None)?;
         let digest = signed_value_digest(origin.as_str(), &challenge_nonce, algorithm);
         let hash = HashAlgorithm::from_pki(algorithm.hash())?;
-        let pin = ask_for(&mut card, &pins, PinKind::Pin1, CardPurpose::Authenticate)?;
+        let pin = ask_for(
+            &mut card,
+            &pins,
+            PinKind::Pin1,
+            CardPurpose::Authenticate,
+            Some(origin.host_and_port()),
+        )?;
         let (signature, used) = card.authenticate_with_certificate(&pin, hash.into(), &digest)?;
         drop(pin);
         if used != der {
+            // The native host's CardChanged: the token's certificate must be the key's.
             return Err(KnikError::Card {
-                code: "CARD_CHANGED".to_owned(),
-                detail: "another card answered half-way through; try again".to_owned(),
+                code: "CARD_REMOVED".to_owned(),
+                detail: "another card answered half-way through: keep the same card in place \
+                         and try again"
+                    .to_owned(),
             });
         }
         let algorithm = token_algorithm(certificate.public_key(), Some(signature.algorithm))?;
@@ -260,13 +295,15 @@ impl CardSession {
     }
 }
 
-/// Asks for `kind` with the tries left and the profile's lengths; refuses before asking when
-/// the secret is blocked, so nobody types a PIN that cannot be used.
+/// Asks for `kind` for `purpose`. For a secret the person already has (not a new PIN), the
+/// tries left go into the request and a blocked secret is refused before the dialog opens, so
+/// nobody types a PIN that cannot be used. `site` names where a Web eID login goes.
 pub(crate) fn ask_for(
     card: &mut Card<ForeignTransport>,
     pins: &Arc<dyn PinEntry>,
     kind: PinKind,
     purpose: CardPurpose,
+    site: Option<&str>,
 ) -> Result<Pin, KnikError> {
     let card_kind: knik_card::pin::PinKind = kind.into();
     let secret = if purpose == CardPurpose::Unblock {
@@ -274,10 +311,6 @@ pub(crate) fn ask_for(
     } else {
         card_kind
     };
-    let status = card.pin_status(secret)?;
-    if status.blocked {
-        return Err(knik_card::Error::PinBlocked { kind: secret }.into());
-    }
     let role = if card_kind == knik_card::pin::PinKind::Pin2 {
         CardRole::Signing
     } else {
@@ -289,12 +322,25 @@ pub(crate) fn ask_for(
         .and_then(|der| Certificate::from_der(&der).ok())
         .map(|c| holder_label(&c))
         .unwrap_or_else(|| "eID card".to_owned());
+    // As the native host words it: "PETROSYAN ANI, citizen ID card, at e-service.am".
+    let label = match site {
+        Some(site) => format!("{label}, at {site}"),
+        None => label,
+    };
     let rule = card.profile().apdu()?.pins.get(secret);
     let mut request = CardPinRequest::new(card_kind, purpose, &label).lengths(rule.min, rule.max);
-    if let (Some(left), Some(max)) = (status.retries_left, status.max_tries) {
-        request = request.retries(left, max);
+    if !purpose.is_new() {
+        // A new PIN replaces the current one: its counter (and whether it is blocked, as it
+        // is when unblocking) says nothing about what is typed now.
+        let status = card.pin_status(secret)?;
+        if status.blocked {
+            return Err(knik_card::Error::PinBlocked { kind: secret }.into());
+        }
+        if let (Some(left), Some(max)) = (status.retries_left, status.max_tries) {
+            request = request.retries(left, max);
+        }
     }
-    ask(pins, &request)
+    ask(pins, &request, site)
 }
 
 fn token_algorithm(
@@ -309,7 +355,7 @@ fn token_algorithm(
         }
         (PublicKey::Rsa(_), Some(SignatureAlgorithm::RsaPss)) => Ok(TokenAlgorithm::Ps256),
         _ => Err(KnikError::Card {
-            code: "CARD_UNSUPPORTED_KEY".to_owned(),
+            code: "CARD_UNSUPPORTED".to_owned(),
             detail: format!(
                 "the card's {} key cannot make Web eID tokens",
                 key.key_description()

@@ -44,11 +44,11 @@ pub trait CardChannel: Send + Sync {
     /// The card's ATR, used to recognise the card profile. Contactless cards have none; give
     /// the ATR a PC/SC reader would build from the historical bytes (`3B 8n 80 01` +
     /// historical bytes + check byte), or an empty list and name the profile when opening.
-    fn atr(&self) -> Vec<u8>;
+    fn atr(&self) -> Result<Vec<u8>, ChannelError>;
 
     /// Whether extended-length APDUs pass end to end (Android:
     /// `isExtendedLengthApduSupported()`; iOS: true).
-    fn extended_length(&self) -> bool;
+    fn extended_length(&self) -> Result<bool, ChannelError>;
 }
 
 /// [`CardChannel`] as a [`CardTransport`].
@@ -60,14 +60,22 @@ pub(crate) struct ForeignTransport {
 
 impl ForeignTransport {
     /// Asks the channel for its ATR and capabilities once.
-    pub(crate) fn new(channel: Arc<dyn CardChannel>) -> ForeignTransport {
-        let atr = channel.atr();
-        let extended_length = channel.extended_length();
-        ForeignTransport {
+    pub(crate) fn new(channel: Arc<dyn CardChannel>) -> Result<ForeignTransport, TransportError> {
+        let atr = channel.atr().map_err(transport_error)?;
+        let extended_length = channel.extended_length().map_err(transport_error)?;
+        Ok(ForeignTransport {
             channel,
             atr,
             extended_length,
-        }
+        })
+    }
+}
+
+fn transport_error(e: ChannelError) -> TransportError {
+    match e {
+        ChannelError::TagLost => TransportError::CardRemoved,
+        ChannelError::Timeout => TransportError::Timeout,
+        ChannelError::Failed { reason } => TransportError::Other(reason),
     }
 }
 
@@ -79,9 +87,7 @@ impl CardTransport for ForeignTransport {
                 "the channel returned {} byte(s), fewer than a status word",
                 response.len()
             ))),
-            Err(ChannelError::TagLost) => Err(TransportError::CardRemoved),
-            Err(ChannelError::Timeout) => Err(TransportError::Timeout),
-            Err(ChannelError::Failed { reason }) => Err(TransportError::Other(reason)),
+            Err(e) => Err(transport_error(e)),
         }
     }
 

@@ -37,18 +37,33 @@ pub struct TrustSettings {
     pub validation_time: Option<String>,
 }
 
+/// A certificate the app passed that cannot be read: its input, with knik-pki's code.
+fn unreadable(what: &str, e: knik_pki::Error) -> KnikError {
+    KnikError::InvalidInput {
+        code: e.code().to_owned(),
+        detail: format!("{what}: {e}"),
+    }
+}
+
+/// Every certificate of `inputs` (each PEM, possibly several, or DER).
 pub(crate) fn certificates(inputs: &[Vec<u8>]) -> Result<Vec<Certificate>, KnikError> {
     let mut out = Vec::new();
-    for input in inputs {
-        out.extend(Certificate::from_der_or_pem(input)?);
+    for (i, input) in inputs.iter().enumerate() {
+        let certs = Certificate::from_der_or_pem(input)
+            .map_err(|e| unreadable(&format!("certificate {}", i + 1), e))?;
+        out.extend(certs);
     }
     Ok(out)
 }
 
+/// A trust store of `anchors` (each PEM, possibly several, or DER).
 pub(crate) fn trust_store(anchors: &[Vec<u8>]) -> Result<TrustStore, KnikError> {
     let mut store = TrustStore::new();
     for (i, input) in anchors.iter().enumerate() {
-        store.add_pem_or_der(input, &format!("anchor {}", i + 1))?;
+        let label = format!("trust anchor {}", i + 1);
+        store
+            .add_pem_or_der(input, &label)
+            .map_err(|e| unreadable(&label, e))?;
     }
     Ok(store)
 }
@@ -120,10 +135,11 @@ pub fn read_data_file(path: String, name: String, max_bytes: u64) -> Result<Vec<
             "{name} is {size} bytes, more than the {max_bytes} allowed"
         )));
     }
-    let mut out = Vec::with_capacity(size as usize);
+    // The declared size is the archive's word: cap what is reserved up front.
+    let mut out = Vec::with_capacity(usize::try_from(size.min(1 << 20)).unwrap_or(0));
     container
         .open_data_file(&name)?
-        .take(max_bytes + 1)
+        .take(max_bytes.saturating_add(1))
         .read_to_end(&mut out)
         .map_err(|e| KnikError::Document {
             code: "ZIP_READ".to_owned(),

@@ -22,7 +22,16 @@ pub enum KnikError {
         /// A sentence for people.
         detail: String,
         /// Tries left before the PIN blocks, when the card tells.
-        retries_left: Option<u8>,
+        retries_left: Option<u32>,
+    },
+    /// The PIN typed does not follow the card's rules (length, characters), or the two entries
+    /// of a new PIN differ. Nothing was sent to the card and no try was used: ask again.
+    #[error("{detail}")]
+    PinRejected {
+        /// Stable code (`CARD_PIN_FORMAT`, `CARD_PIN_NOT_ACCEPTED`).
+        code: String,
+        /// A sentence for people.
+        detail: String,
     },
     /// The PIN is blocked (unblock it with the PUK).
     #[error("{detail}")]
@@ -104,6 +113,7 @@ impl KnikError {
         match self {
             KnikError::Cancelled { code, .. }
             | KnikError::WrongPin { code, .. }
+            | KnikError::PinRejected { code, .. }
             | KnikError::PinBlocked { code, .. }
             | KnikError::Card { code, .. }
             | KnikError::MobileId { code, .. }
@@ -137,6 +147,11 @@ impl KnikError {
                 code: code_s,
                 detail,
                 retries_left: None,
+            }
+        } else if matches!(code, "CARD_PIN_FORMAT" | "CARD_PIN_NOT_ACCEPTED") {
+            KnikError::PinRejected {
+                code: code_s,
+                detail,
             }
         } else if code == "CARD_PIN_BLOCKED" {
             KnikError::PinBlocked {
@@ -172,10 +187,14 @@ impl KnikError {
                 detail,
             }
         } else if code.starts_with("SIGNER_")
-            || code.starts_with("OCSP_")
-            || code == "ISSUER_NOT_FOUND"
+            || matches!(code, "OCSP_STATUS_UNKNOWN" | "ISSUER_NOT_FOUND")
         {
             KnikError::Certificate {
+                code: code_s,
+                detail,
+            }
+        } else if is_service_code(code) {
+            KnikError::Service {
                 code: code_s,
                 detail,
             }
@@ -194,6 +213,10 @@ impl From<knik::Error> for KnikError {
         let detail = e.to_string();
         match e {
             knik::Error::Online(_) => KnikError::Service {
+                code: code.to_owned(),
+                detail,
+            },
+            knik::Error::Pki(_) if is_service_code(code) => KnikError::Service {
                 code: code.to_owned(),
                 detail,
             },
@@ -218,11 +241,36 @@ impl From<knik_card::Error> for KnikError {
             knik_card::Error::WrongPin { retries_left, .. } => KnikError::WrongPin {
                 code,
                 detail,
-                retries_left: Some(retries_left),
+                retries_left: Some(u32::from(retries_left)),
             },
             knik_card::Error::InvalidArgument(_) => KnikError::InvalidInput { code, detail },
             _ => KnikError::classify(&code, detail),
         }
+    }
+}
+
+/// Codes of answers from OCSP responders and time-stamp authorities (their syntax, signature,
+/// status): the service is at fault, not the signer's certificate.
+fn is_service_code(code: &str) -> bool {
+    code.starts_with("OCSP_") || code.starts_with("TSP_") || code.starts_with("TSA_")
+}
+
+/// What a callback of the app (PIN dialog, mobile ID listener) reports when it cannot do its
+/// part, e.g. its screen was destroyed. Any exception the generated code does not know arrives
+/// as [`CallbackError::Failed`] too.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum CallbackError {
+    /// The callback could not do what was asked.
+    #[error("the app could not {reason}")]
+    Failed {
+        /// What went wrong, in the app's words.
+        reason: String,
+    },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for CallbackError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        CallbackError::Failed { reason: e.reason }
     }
 }
 
@@ -237,10 +285,7 @@ impl From<knik_pki::Error> for KnikError {
 
 impl From<knik_asic::Error> for KnikError {
     fn from(e: knik_asic::Error) -> Self {
-        KnikError::Document {
-            code: e.code().to_owned(),
-            detail: e.to_string(),
-        }
+        KnikError::classify(e.code(), e.to_string())
     }
 }
 
@@ -305,5 +350,44 @@ mod tests {
             message: "x".into(),
         });
         assert!(matches!(e, KnikError::PinBlocked { .. }));
+    }
+
+    #[test]
+    fn codes_land_in_the_variant_that_says_what_to_do() {
+        let variant = |code: &str| match KnikError::classify(code, String::new()) {
+            KnikError::Cancelled { .. } => "Cancelled",
+            KnikError::WrongPin { .. } => "WrongPin",
+            KnikError::PinRejected { .. } => "PinRejected",
+            KnikError::PinBlocked { .. } => "PinBlocked",
+            KnikError::Card { .. } => "Card",
+            KnikError::MobileId { .. } => "MobileId",
+            KnikError::Service { .. } => "Service",
+            KnikError::Certificate { .. } => "Certificate",
+            KnikError::Document { .. } => "Document",
+            KnikError::WebEid { .. } => "WebEid",
+            KnikError::InvalidInput { .. } => "InvalidInput",
+            KnikError::Io { .. } => "Io",
+        };
+        for (code, expected) in [
+            ("CARD_PIN_CANCELLED", "Cancelled"),
+            ("CARD_WRONG_PIN_RETRIES_UNKNOWN", "WrongPin"),
+            ("CARD_PIN_FORMAT", "PinRejected"),
+            ("CARD_PIN_NOT_ACCEPTED", "PinRejected"),
+            ("CARD_REMOVED", "Card"),
+            ("MID_SIM_ERROR", "MobileId"),
+            ("OCSP_CERT_MISMATCH", "Service"),
+            ("OCSP_BEFORE_TIMESTAMP", "Service"),
+            ("TSP_REFUSED", "Service"),
+            ("OCSP_STATUS_UNKNOWN", "Certificate"),
+            ("SIGNER_REVOKED", "Certificate"),
+            ("ISSUER_NOT_FOUND", "Certificate"),
+            ("IO", "Io"),
+            ("SERVICE_NOT_CONFIGURED", "InvalidInput"),
+            ("ZIP_NOT_ZIP", "Document"),
+            ("ASIC_EXTRACT_TARGET_EXISTS", "Document"),
+            ("WEBEID_NONCE_INVALID", "WebEid"),
+        ] {
+            assert_eq!(variant(code), expected, "{code}");
+        }
     }
 }

@@ -17,7 +17,7 @@ use knik::mobile_id::{
 use knik::sign::{self, NoProgress};
 
 use crate::container::{certificates, trust_store};
-use crate::error::KnikError;
+use crate::error::{CallbackError, KnikError};
 use crate::identity::Identity;
 use crate::signing::{SignedContainer, SigningOptions, input_files, services, sign_options};
 
@@ -36,29 +36,32 @@ pub struct MobileIdConfig {
     pub language: Option<String>,
 }
 
-/// What the app shows while a mobile ID session runs.
+/// What the app shows while a mobile ID session runs. The calls come from the thread that
+/// runs the session; hand them to the UI thread. An error returned here is ignored: the
+/// session goes on.
 #[uniffi::export(with_foreign)]
 pub trait MobileIdListener: Send + Sync {
     /// Show this 4-digit code; the person checks their phone shows the same before entering
     /// the PIN. Called before the session starts.
-    fn verification_code(&self, code: String);
-    /// The phone is now asked (start a waiting indicator).
-    fn waiting(&self);
-    /// The wait is over, whatever its outcome.
-    fn finished(&self);
+    fn verification_code(&self, code: String) -> Result<(), CallbackError>;
+    /// The session started: the phone is now asked (start a waiting indicator).
+    fn waiting(&self) -> Result<(), CallbackError>;
+    /// The wait is over, whatever its outcome. Follows `waiting`; when the session cannot start
+    /// (an unknown number, the service unreachable) neither is called and the error returns.
+    fn finished(&self) -> Result<(), CallbackError>;
 }
 
 struct Display(Arc<dyn MobileIdListener>);
 
 impl SessionDisplay for Display {
     fn show_code(&mut self, code: VerificationCode) {
-        self.0.verification_code(code.to_string())
+        let _ = self.0.verification_code(code.to_string());
     }
     fn waiting(&mut self) {
-        self.0.waiting()
+        let _ = self.0.waiting();
     }
     fn finished(&mut self) {
-        self.0.finished()
+        let _ = self.0.finished();
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use knik_card::pin::Pin;
 use knik_card::pin_source::PinRequest as CardPinRequest;
 
-use crate::error::KnikError;
+use crate::error::{CallbackError, KnikError};
 
 /// Which secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -84,49 +84,67 @@ pub struct PinRequest {
     pub secret: PinKind,
     /// Why.
     pub purpose: PinPurpose,
-    /// Whose card, e.g. "PETROSYAN ANI, citizen ID card".
+    /// Whose card, e.g. "PETROSYAN ANI, citizen ID card" (for a Web eID login followed by
+    /// where it goes: "…, at e-service.am").
     pub holder: String,
-    /// Tries left for the secret, when the card tells.
-    pub retries_left: Option<u8>,
+    /// The site the PIN is for (`host[:port]`), when a Web eID token is made: show it, so the
+    /// person sees where their login goes.
+    pub site: Option<String>,
+    /// Tries left for the secret, when the card tells (none for a new PIN).
+    pub retries_left: Option<u32>,
     /// The card's number of tries for the secret, when known.
-    pub max_tries: Option<u8>,
+    pub max_tries: Option<u32>,
     /// Shortest allowed length (0 when unknown).
-    pub min_length: u8,
+    pub min_length: u32,
     /// Longest allowed length (0 when unknown).
-    pub max_length: u8,
-    /// A ready sentence: "Enter PIN2 to sign as PETROSYAN ANI (2 tries left)".
+    pub max_length: u32,
+    /// A ready sentence: "Enter PIN2 to sign as PETROSYAN ANI, citizen ID card (2 tries left)".
     pub prompt: String,
 }
 
 /// The app's PIN dialog.
+///
+/// Called on the thread that runs the card operation, while the operation waits (and holds the
+/// card session): show the dialog on the UI thread and block until it is answered, and do not
+/// call back into the same `CardSession` from here. An app that must collect the PIN before
+/// the card is in the field (iOS shows its NFC sheet modally) can answer from the PIN it
+/// already holds.
 #[uniffi::export(with_foreign)]
 pub trait PinEntry: Send + Sync {
-    /// Asks the person for one secret; `None` when they cancel. Called on the thread that
-    /// runs the card operation (never the UI thread: card operations block).
-    fn pin(&self, request: PinRequest) -> Option<String>;
+    /// Asks the person for one secret; `None` when they cancel. An error (the dialog could not
+    /// be shown) ends the operation with `CARD_PIN_SOURCE_UNAVAILABLE`.
+    fn pin(&self, request: PinRequest) -> Result<Option<String>, CallbackError>;
 }
 
-/// Asks `entry` for the secret `request` describes; `CARD_PIN_CANCELLED` when the person
-/// cancels. The returned [`Pin`] wipes itself; the string from the binding is wiped here.
+/// Asks `entry` for the secret `request` describes (`site`: where a Web eID login goes);
+/// `CARD_PIN_CANCELLED` when the person cancels. The returned [`Pin`] wipes itself; the string
+/// handed over by the binding is wiped here.
 pub(crate) fn ask(
     entry: &Arc<dyn PinEntry>,
     request: &CardPinRequest<'_>,
+    site: Option<&str>,
 ) -> Result<Pin, KnikError> {
     let record = PinRequest {
         kind: request.kind.into(),
         secret: request.secret_kind().into(),
         purpose: purpose_of(request.purpose),
         holder: request.card_label.to_owned(),
-        retries_left: request.retries_left,
-        max_tries: request.max_tries,
-        min_length: request.min_len,
-        max_length: request.max_len,
+        site: site.map(str::to_owned),
+        retries_left: request.retries_left.map(u32::from),
+        max_tries: request.max_tries.map(u32::from),
+        min_length: u32::from(request.min_len),
+        max_length: u32::from(request.max_len),
         prompt: request.sentence(),
     };
     match entry.pin(record) {
         // Pin::new wipes the string it is given.
-        Some(text) => Ok(Pin::new(text)),
-        None => Err(knik_card::Error::PinEntryCancelled.into()),
+        Ok(Some(text)) => Ok(Pin::new(text)),
+        Ok(None) => Err(knik_card::Error::PinEntryCancelled.into()),
+        Err(CallbackError::Failed { reason }) => Err(knik_card::Error::PinSourceUnavailable {
+            kind: request.secret_kind(),
+            reason,
+        }
+        .into()),
     }
 }
 

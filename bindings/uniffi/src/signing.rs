@@ -159,8 +159,14 @@ impl Signer for CardSigner<'_> {
 
     fn sign_digest(&mut self, hash: PkiHash, digest: &[u8]) -> Result<Vec<u8>, knik::Error> {
         let hash = HashAlgorithm::from_pki(hash).map_err(|e| self.fail(e))?;
-        let pin = ask_for(self.card, &self.pins, PinKind::Pin2, CardPurpose::Sign)
-            .map_err(|e| self.fail(e))?;
+        let pin = ask_for(
+            self.card,
+            &self.pins,
+            PinKind::Pin2,
+            CardPurpose::Sign,
+            None,
+        )
+        .map_err(|e| self.fail(e))?;
         match self.card.sign(&pin, hash.into(), digest) {
             Ok(s) => Ok(s.value),
             Err(e) => Err(self.fail(e.into())),
@@ -294,17 +300,19 @@ pub fn prepare_signature(
 }
 
 /// Phase 2: checks `signature_value` against the certificate, extends the signature to the
-/// level chosen in phase 1 (time-stamp, OCSP) and writes the container at `output`.
+/// level chosen in phase 1 (the level and the chain are in `state`; `tsa_url` and `ocsp_url`
+/// are the services to reach it) and writes the container at `output`.
 #[uniffi::export]
 pub fn finish_signature(
     state: String,
     signature_value: Vec<u8>,
     output: String,
-    options: SigningOptions,
+    tsa_url: Option<String>,
+    ocsp_url: Option<String>,
 ) -> Result<SignedContainer, KnikError> {
     let state: two_phase::State = serde_json::from_str(&state)
         .map_err(|e| KnikError::invalid(format!("the two-phase state cannot be read: {e}")))?;
-    let mut services = services(&options);
+    let mut services = Services::new(tsa_url, ocsp_url);
     let (tsa, ocsp) = services.split();
     Ok(two_phase::finish(state, &signature_value, tsa, ocsp, Path::new(&output))?.into())
 }

@@ -88,7 +88,7 @@ fun main(args: Array<String>) {
     check("version ${version()}", version().isNotEmpty())
 
     VpcdChannel(cardSim, cardToml).use { channel ->
-        val card = CardSession.open(channel, null)
+        val card = CardSession.open(channel)
         val holder = card.holder()
         check("holder ${holder.surname} ${holder.givenName} ${holder.personalNumber}",
             holder.personalNumber == "2810770123" && holder.documentKind == "citizen-id-card")
@@ -98,7 +98,7 @@ fun main(args: Array<String>) {
         val pins = FixedPin("12345")
         val signature = card.signDigest(HashAlgorithm.SHA384, digest, pins)
         check("PIN2 asked once with the tries left", pins.asked.size == 1 &&
-            pins.asked[0].kind == PinKind.PIN2 && pins.asked[0].retriesLeft == 3.toUByte())
+            pins.asked[0].kind == PinKind.PIN2 && pins.asked[0].retriesLeft == 3u)
         check("P-384 signature is 96 bytes", signature.size == 96)
 
         try {
@@ -106,7 +106,7 @@ fun main(args: Array<String>) {
             check("wrong PIN1 throws", false)
         } catch (e: KnikException.WrongPin) {
             check("wrong PIN1 is KnikException.WrongPin ${e.code}, ${e.retriesLeft} left",
-                e.code == "CARD_WRONG_PIN" && e.retriesLeft == 2.toUByte())
+                e.code == "CARD_WRONG_PIN" && e.retriesLeft == 2u)
         }
         card.verifyPin(PinKind.PIN1, FixedPin("1234"))
     }

@@ -64,9 +64,10 @@ class CitizenCard(CardTestCase):
 
     def test_a_pin_of_the_wrong_length_never_reaches_the_card(self):
         before = len(self.channel.commands)
-        with self.assertRaises(knik.KnikError) as caught:
+        with self.assertRaises(knik.KnikError.PinRejected) as caught:
             self.card.verify_pin(knik.PinKind.PIN2, ScriptedPins("12"))
         self.assertEqual(caught.exception.code, "CARD_PIN_FORMAT")
+        self.assertEqual(self.card.pin_status(knik.PinKind.PIN2).retries_left, 3, "no try used")
         verify = [c for c in self.channel.commands[before:] if c[1] == 0x20 and len(c) > 5]
         self.assertEqual(verify, [], "no VERIFY with data was sent")
 
@@ -80,6 +81,32 @@ class CitizenCard(CardTestCase):
         self.card.verify_pin(knik.PinKind.PIN1, ScriptedPins("4321"))
         with self.assertRaises(knik.KnikError.WrongPin):
             self.card.verify_pin(knik.PinKind.PIN1, ScriptedPins("1234"))
+
+    def test_change_pin2_then_sign_with_the_new_one(self):
+        pins = ScriptedPins("12345", "54321")
+        self.card.change_pin(knik.PinKind.PIN2, pins)
+        current, new = pins.requests
+        self.assertEqual(current.retries_left, 3)
+        self.assertIsNone(new.retries_left, "a new PIN has no tries of its own")
+        self.assertEqual((new.min_length, new.max_length), (5, 12))
+        with self.assertRaises(knik.KnikError.WrongPin):
+            self.card.sign_digest(knik.HashAlgorithm.SHA384, bytes(48), ScriptedPins("12345"))
+        value = self.card.sign_digest(knik.HashAlgorithm.SHA384, bytes(48), ScriptedPins("54321"))
+        self.assertEqual(len(value), 96)
+
+    def test_a_failing_pin_dialog_is_a_typed_error_not_a_crash(self):
+        class Broken(knik.PinEntry):
+            def pin(self, request):
+                raise RuntimeError("activity destroyed")
+
+        with self.assertRaises(knik.KnikError.Card) as caught:
+            self.card.verify_pin(knik.PinKind.PIN1, Broken())
+        self.assertEqual(caught.exception.code, "CARD_PIN_SOURCE_UNAVAILABLE")
+
+    def test_personal_data_file(self):
+        fields = {f.name: f.value for f in self.card.personal_data()}
+        self.assertEqual(fields["surname"], "PETROSYAN")
+        self.assertEqual(fields["personal_number"], "2810770123")
 
     def test_sign_digest_verifies_with_the_signing_certificate(self):
         digest = hashlib.sha384(b"two-phase").digest()
@@ -101,6 +128,9 @@ class CitizenCard(CardTestCase):
             read(PKI / "holders/citizen/auth.der"),
         )
         self.assertEqual(pins.requests[0].purpose, knik.PinPurpose.AUTHENTICATE)
+        self.assertEqual(pins.requests[0].site, "e-service.example.am")
+        self.assertIn("at e-service.example.am", pins.requests[0].prompt)
+        self.assertTrue(token["appVersion"].startswith("https://"), token["appVersion"])
         # Web eID signs hash(hash(origin) || hash(nonce)); openssl hashes the joined halves.
         signed = hashlib.sha384(origin.encode()).digest() + hashlib.sha384(nonce.encode()).digest()
         signature = base64.b64decode(token["signature"])
@@ -114,9 +144,10 @@ class CitizenCard(CardTestCase):
         pins = ScriptedPins()
         with self.assertRaises(knik.KnikError.WebEid) as caught:
             self.card.web_eid_authenticate("http://e-service.example.am", "A" * 44, False, pins)
-        self.assertTrue(caught.exception.code.startswith("WEBEID_"), caught.exception.code)
-        with self.assertRaises(knik.KnikError.WebEid):
+        self.assertEqual(caught.exception.code, "WEBEID_ORIGIN_INVALID")
+        with self.assertRaises(knik.KnikError.WebEid) as caught:
             self.card.web_eid_authenticate("https://e-service.example.am", "short", False, pins)
+        self.assertEqual(caught.exception.code, "WEBEID_NONCE_INVALID")
         self.assertEqual(pins.requests, [], "no PIN was asked for")
 
 
@@ -139,6 +170,24 @@ class BlockedCard(CardTestCase):
         self.assertEqual(caught.exception.code, "CARD_PIN_BLOCKED")
         self.assertEqual(pins.requests, [])
 
+    def test_the_puk_unblocks_pin2_and_the_new_pin_signs(self):
+        pins = ScriptedPins("12345678", "24680")
+        self.card.unblock_pin(knik.PinKind.PIN2, pins)
+        puk, new = pins.requests
+        self.assertEqual((puk.purpose, puk.secret, puk.retries_left), (knik.PinPurpose.UNBLOCK, knik.PinKind.PUK, 3))
+        self.assertEqual((new.purpose, new.secret, new.retries_left), (knik.PinPurpose.UNBLOCK_NEW, knik.PinKind.PIN2, None))
+        status = self.card.pin_status(knik.PinKind.PIN2)
+        self.assertEqual((status.blocked, status.retries_left), (False, 3))
+        self.assertEqual(self.card.pin_status(knik.PinKind.PUK).retries_left, 3)
+        value = self.card.sign_digest(knik.HashAlgorithm.SHA384, bytes(48), ScriptedPins("24680"))
+        self.assertEqual(len(value), 96)
+
+    def test_a_wrong_puk_costs_a_puk_try_and_leaves_pin2_blocked(self):
+        with self.assertRaises(knik.KnikError.WrongPin) as caught:
+            self.card.unblock_pin(knik.PinKind.PIN2, ScriptedPins("87654321", "24680"))
+        self.assertEqual(caught.exception.retries_left, 2)
+        self.assertTrue(self.card.pin_status(knik.PinKind.PIN2).blocked)
+
 
 class ChannelFailures(unittest.TestCase):
     def test_tag_lost_mid_operation_is_card_removed(self):
@@ -149,6 +198,19 @@ class ChannelFailures(unittest.TestCase):
             card.sign_digest(knik.HashAlgorithm.SHA384, bytes(48), ScriptedPins("12345"))
         self.assertEqual(caught.exception.code, "CARD_REMOVED")
         self.assertEqual(len(channel.commands), 3, "the operation stopped at the lost tag")
+
+    def test_a_channel_timeout_is_card_timeout(self):
+        channel = VpcdCard(CARDS / "citizen.toml")
+        self.addCleanup(channel.close)
+        card = knik.CardSession.open(channel)
+
+        def slow(command):
+            raise knik.ChannelError.Timeout()
+
+        channel.transmit = slow
+        with self.assertRaises(knik.KnikError.Card) as caught:
+            card.pin_status(knik.PinKind.PIN1)
+        self.assertEqual(caught.exception.code, "CARD_TIMEOUT")
 
     def test_an_unexpected_exception_in_the_channel_is_a_transport_error(self):
         channel = VpcdCard(CARDS / "citizen.toml")

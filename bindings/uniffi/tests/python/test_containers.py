@@ -20,6 +20,7 @@ import knik
 from support import (
     PKI,
     ROOT,
+    TSA_URL,
     CardTestCase,
     ScriptedPins,
     cli,
@@ -58,8 +59,9 @@ def rewrite_entry(src, dst, name, change):
 
 
 class SignWithCard(CardTestCase):
+    """Tests that reach the time-stamp authority and the OCSP responder say so first."""
+
     def setUp(self):
-        need_services(self, 8881, 8889)
         super().setUp()
         self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="knik-py-"))
         self.addCleanup(shutil.rmtree, self.tmp)
@@ -67,6 +69,7 @@ class SignWithCard(CardTestCase):
         self.doc.write_text("Պայմանագիր / agreement\n", encoding="utf-8")
 
     def test_b_lt_container_is_valid_here_in_the_cli_and_in_xmlsec1(self):
+        need_services(self, 8881, 8889)
         out = self.tmp / "signed.asice"
         pins = ScriptedPins("12345")
         signed = knik.sign_with_card(self.card, [str(self.doc)], str(out), signing_options(), pins)
@@ -121,6 +124,7 @@ class SignWithCard(CardTestCase):
         self.assertEqual(pins.requests, [])
 
     def test_two_phase_with_the_card_as_remote_signer_then_co_sign_then_extend(self):
+        need_services(self, 8881, 8889)
         cert = self.card.certificate(knik.KeyRole.SIGNING)
         files = [knik.DataFileInput(name="a.txt", media_type="text/plain", content=b"alpha\n")]
         prepared = knik.prepare_signature(files, cert, signing_options())
@@ -129,7 +133,7 @@ class SignWithCard(CardTestCase):
         self.assertIn("signature", state)
         value = self.card.sign_digest(prepared.hash, prepared.digest, ScriptedPins("12345"))
         out = self.tmp / "two-phase.asice"
-        signed = knik.finish_signature(prepared.state, value, str(out), signing_options())
+        signed = knik.finish_signature(prepared.state, value, str(out), TSA_URL, None)
         self.assertEqual(signed.level, knik.SignatureLevel.LT)
         report = knik.verify_container(str(out), trust())
         self.assertEqual(report.verdict, knik.Verdict.VALID, report.json)
@@ -137,7 +141,7 @@ class SignWithCard(CardTestCase):
         # A value made over something else is refused and nothing is written.
         bad = self.card.sign_digest(prepared.hash, bytes(48), ScriptedPins("12345"))
         with self.assertRaises(knik.KnikError) as caught:
-            knik.finish_signature(prepared.state, bad, str(self.tmp / "bad.asice"), signing_options())
+            knik.finish_signature(prepared.state, bad, str(self.tmp / "bad.asice"), TSA_URL, None)
         self.assertEqual(caught.exception.code, "SIGNATURE_VALUE_MISMATCH")
         self.assertFalse((self.tmp / "bad.asice").exists())
 
@@ -164,6 +168,7 @@ class SignWithCard(CardTestCase):
         return path
 
     def test_tampered_copies_fail_with_the_same_codes_as_the_cli(self):
+        need_services(self, 8881, 8889)
         out = self.tmp / "signed.asice"
         knik.sign_with_card(
             self.card, [str(self.doc)], str(out), signing_options(), ScriptedPins("12345")
@@ -196,6 +201,7 @@ class SignWithCard(CardTestCase):
                 self.assertNotEqual(xmlsec1_verifies(bad)[0], 0, "xmlsec1 refuses it too")
 
     def test_open_read_and_extract(self):
+        need_services(self, 8881, 8889)
         out = self.tmp / "signed.asice"
         knik.sign_with_card(
             self.card, [str(self.doc)], str(out), signing_options(), ScriptedPins("12345")
@@ -206,8 +212,13 @@ class SignWithCard(CardTestCase):
         self.assertEqual(
             knik.read_data_file(str(out), "leping.txt", 1 << 20), self.doc.read_bytes()
         )
+        size = self.doc.stat().st_size
+        self.assertEqual(len(knik.read_data_file(str(out), "leping.txt", size)), size)
+        self.assertEqual(len(knik.read_data_file(str(out), "leping.txt", 2**64 - 1)), size)
         with self.assertRaises(knik.KnikError.InvalidInput):
-            knik.read_data_file(str(out), "leping.txt", 3)
+            knik.read_data_file(str(out), "leping.txt", size - 1)
+        with self.assertRaises(knik.KnikError.InvalidInput):
+            knik.read_data_file(str(out), "no-such-file.txt", size)
         dest = self.tmp / "out"
         dest.mkdir()
         written = knik.extract_container(str(out), str(dest), False)
@@ -232,10 +243,11 @@ class VerifyWithoutCard(unittest.TestCase):
         self.assertIn("ZIP_NOT_ZIP", [x["code"] for x in cli_json["container"]["findings"]])
 
     def test_unusable_settings_are_typed_errors(self):
-        with self.assertRaises(knik.KnikError.Certificate):
+        with self.assertRaises(knik.KnikError.InvalidInput) as caught:
             knik.verify_container_bytes(
                 b"PK", knik.TrustSettings(anchors=[b"not a certificate"], intermediates=[], validation_time=None)
             )
+        self.assertEqual(caught.exception.code, "DER_MALFORMED", "knik-pki's code for it")
         with self.assertRaises(knik.KnikError.InvalidInput) as caught:
             knik.verify_container_bytes(b"PK", trust(at="yesterday"))
         self.assertEqual(caught.exception.code, "INVALID_REQUEST")
