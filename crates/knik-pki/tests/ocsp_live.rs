@@ -617,3 +617,23 @@ fn request_without_nonce_is_byte_identical_to_openssl() {
         }
     }
 }
+
+#[test]
+fn a_validation_time_at_the_end_of_time_is_an_answer_not_a_panic() {
+    if !service_available(CITIZEN_OCSP, "OCSP citizen-ca") {
+        return;
+    }
+    let (certificate, issuer, _, body) = fetch(
+        CITIZEN_OCSP,
+        "citizen",
+        "citizen-ca",
+        HashAlgorithm::Sha1,
+        None,
+    );
+    let response = OcspResponse::from_der(&body).expect("parse");
+    // 9999-12-31T23:59:59Z plus the clock skew is past what time can hold: the limits must
+    // saturate instead of overflowing (a panic is an abort in the WebAssembly package).
+    let end = datetime!(9999-12-31 23:59:59 UTC);
+    let result = response.verify(&OcspCheck::new(&certificate, &issuer, end));
+    assert!(result.is_err(), "a response from 2026 is stale in 9999");
+}

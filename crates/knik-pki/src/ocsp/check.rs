@@ -332,7 +332,8 @@ impl OcspResponse {
             ("producedAt", self.produced_at()),
             ("thisUpdate", single.this_update()),
         ] {
-            if time > at + skew {
+            // A limit past the end of time (a validation time near year 9999) excludes nothing.
+            if at.checked_add(skew).is_some_and(|limit| time > limit) {
                 return Err(Error::OcspFromFuture {
                     field,
                     time,
@@ -352,7 +353,7 @@ impl OcspResponse {
             }
         }
         if let Some(next_update) = single.next_update()
-            && next_update + skew < at
+            && next_update.checked_add(skew).is_some_and(|end| end < at)
         {
             return Err(Error::OcspExpired { next_update, at });
         }
