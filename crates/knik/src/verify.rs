@@ -81,6 +81,9 @@ pub mod codes {
     pub const TIMESTAMP_INVALID: &str = "TIMESTAMP_INVALID";
     /// A B-B signature: no time-stamp proves when it was made.
     pub const NO_TIMESTAMP: &str = "NO_TIMESTAMP";
+    /// A time-stamp is dated after the validation time: at that time the signature was not
+    /// proven to exist yet, so it cannot be judged then.
+    pub const TIMESTAMP_AFTER_VALIDATION_TIME: &str = "TIMESTAMP_AFTER_VALIDATION_TIME";
     /// Every code above, for documentation and tests.
     pub const ALL: &[&str] = &[
         NO_SIGNATURES,
@@ -102,8 +105,13 @@ pub mod codes {
         TIMESTAMP_NOT_TRUSTED,
         TIMESTAMP_INVALID,
         NO_TIMESTAMP,
+        TIMESTAMP_AFTER_VALIDATION_TIME,
     ];
 }
+
+/// How far a time-stamp may be dated after the validation time before it is a finding: the
+/// verifier's clock may be behind the authority's.
+const VALIDATION_CLOCK_SKEW: time::Duration = time::Duration::minutes(5);
 
 fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
@@ -358,6 +366,21 @@ fn judge_signature<R: Read + Seek>(
                 }
             };
             candidates.extend(token.certificates().iter().cloned());
+            // Clocks differ: a verifier slightly behind the authority is not a finding.
+            if at
+                .checked_add(VALIDATION_CLOCK_SKEW)
+                .is_some_and(|limit| token.gen_time() > limit)
+            {
+                findings.push(Finding::new(
+                    codes::TIMESTAMP_AFTER_VALIDATION_TIME,
+                    Severity::Indeterminate,
+                    format!(
+                        "the {kind} time-stamp is dated {}, after the validation time {}",
+                        rfc3339(token.gen_time()),
+                        rfc3339(at)
+                    ),
+                ));
+            }
             let tsa = token.tsa_certificate().clone();
             let mut intact = ts.imprint_ok;
             match validate_path(

@@ -175,6 +175,44 @@ fn b_t_is_indeterminate_only_for_want_of_revocation_when_the_issuing_ca_is_known
 }
 
 #[test]
+fn a_validation_time_before_the_time_stamp_cannot_call_the_signature_valid() {
+    if !services_up(&[8881, 8889]) {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let container = citizen_container(dir.path(), "lt.asice", Level::Lt);
+    let mut options = verify_options();
+    let report = knik::verify::verify_file(&container, &options).expect("verify");
+    assert_verdict(&report, Verdict::Valid);
+    // Asked about a day before it was time-stamped, the signature cannot be judged; a minute
+    // after, the finding is gone.
+    let proven = only_signature(&report)
+        .proven_signing_time
+        .clone()
+        .expect("a proven time");
+    let proven =
+        time::OffsetDateTime::parse(&proven, &time::format_description::well_known::Rfc3339)
+            .expect("RFC 3339");
+    options.at = Some(proven - time::Duration::days(1));
+    let before = knik::verify::verify_file(&container, &options).expect("verify");
+    assert_verdict(&before, Verdict::Indeterminate);
+    assert!(
+        before
+            .codes()
+            .contains(&codes::TIMESTAMP_AFTER_VALIDATION_TIME),
+        "{:?}",
+        before.codes()
+    );
+    options.at = Some(proven + time::Duration::minutes(1));
+    let after = knik::verify::verify_file(&container, &options).expect("verify");
+    assert!(
+        !after
+            .codes()
+            .contains(&codes::TIMESTAMP_AFTER_VALIDATION_TIME)
+    );
+}
+
+#[test]
 fn extending_b_to_lt_to_lta_and_renewing_keeps_the_data_files_byte_for_byte() {
     if !services_up(&[8889, 8881]) {
         return;
