@@ -1,5 +1,20 @@
 // Types of @knik/wasm: verify ASiC-E containers and validate Web eID authentication tokens in
 // browsers and Node. The same API from both entries; in browsers, `await init()` first.
+//
+// Self-contained: they compile with `lib: ["es2022"]` alone, without the DOM lib or
+// @types/node. The platform types they name (URL, Request, Response, AbortSignal,
+// WebAssembly.Module) are declared below as empty interfaces, which merge with the full
+// declarations where the project has them (DOM lib, @types/node) and stand in otherwise.
+
+declare global {
+  interface URL {}
+  interface Request {}
+  interface Response {}
+  interface AbortSignal {}
+  namespace WebAssembly {
+    interface Module {}
+  }
+}
 
 /** A certificate as PEM text (one or more blocks) or DER/PEM bytes. */
 export type CertificateInput = string | Uint8Array;
@@ -24,7 +39,9 @@ export class KnikError extends Error {
  * Node (the module loads on import). `input`: where the .wasm is (default: next to the
  * package's JavaScript).
  */
-export function init(input?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<void>;
+export function init(
+  input?: string | URL | Request | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module,
+): Promise<void>;
 
 /** The package version. */
 export function version(): string;
@@ -92,7 +109,8 @@ export interface SignatureReport {
   /** `META-INF/signatures0.xml`. */
   file: string;
   verdict: Verdict;
-  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+  /** `none` when the signature could not be read at all (then `id` is empty). */
+  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' | 'none';
   signer: SignerReport | null;
   claimed_signing_time: string | null;
   proven_signing_time: string | null;
@@ -153,7 +171,8 @@ export function verifyContainer(container: Uint8Array | ArrayBuffer, options?: V
  */
 export type OcspFetch = (
   url: string,
-  request: Uint8Array,
+  /** A fresh copy over its own ArrayBuffer, so it can be a fetch body as it is. */
+  request: Uint8Array<ArrayBuffer>,
   init: { signal: AbortSignal },
 ) => Promise<Uint8Array | ArrayBuffer> | Uint8Array | ArrayBuffer;
 
@@ -195,7 +214,7 @@ export interface Identity {
 }
 
 export interface CertificateInfo {
-  der: Uint8Array;
+  der: Uint8Array<ArrayBuffer>;
   pem: string;
   subject: string;
   issuer: string;

@@ -6,15 +6,22 @@ import { bind } from './common.js';
 let loading = null;
 
 /**
- * Loads the WebAssembly module once. `input` may be a URL, a Response, a BufferSource or a
- * WebAssembly.Module; by default the .wasm shipped in the package is fetched.
+ * Loads the WebAssembly module once. `input` may be a URL, a Request, a Response, bytes
+ * (ArrayBuffer or a view) or a WebAssembly.Module; by default the .wasm shipped in the package
+ * is fetched. A failed load is not remembered: calling init() again tries again.
  */
 export function init(input) {
   loading ??= initWasm({
     module_or_path: input ?? new URL('../pkg/knik_wasm_bg.wasm', import.meta.url),
-  }).then(() => {
-    bind(glue);
-  });
+  }).then(
+    () => {
+      bind(glue);
+    },
+    (error) => {
+      loading = null;
+      throw error;
+    },
+  );
   return loading;
 }
 

@@ -52,6 +52,22 @@ function bytesOf(value) {
   return null;
 }
 
+/**
+ * The options argument as an object: `undefined` and `null` are no options; anything else that
+ * is not an object (a string, a number, an array, a function) is refused rather than ignored.
+ */
+function optionsObject(options, where) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new KnikError('OPTIONS_INVALID', `${where}: options must be an object, not ${typeName(options)}`);
+  }
+  return options;
+}
+
+function typeName(value) {
+  return Array.isArray(value) ? 'an array' : typeof value;
+}
+
 /** The package version. */
 export function version() {
   return ready().version();
@@ -78,13 +94,23 @@ export function verifyContainer(bytes, options = {}) {
   if (data === null) {
     throw new KnikError('OPTIONS_INVALID', 'verifyContainer: the container must be a Uint8Array or ArrayBuffer');
   }
-  const { trustAnchors, intermediates, validationTime } = options ?? {};
+  const { trustAnchors, intermediates, validationTime } = optionsObject(options, 'verifyContainer');
   return call(() => g.verifyContainer(data, trustAnchors, intermediates, validationTime));
 }
 
+/** The largest OCSP answer ocspFetch reads: OCSP responses are a few KiB (as the Rust transport). */
+const MAX_OCSP_RESPONSE_BYTES = 1024 * 1024;
+
+/**
+ * The responder answered, but not with something to give the validator (an HTTP status other
+ * than 200, a body over the cap): a bad answer, not an unreachable responder.
+ */
+class BadOcspAnswer extends Error {}
+
 /**
  * POSTs an OCSP request with the platform's fetch: the default `ocsp` of validateWebEidToken.
- * In browsers the responder must allow the page's origin (CORS).
+ * Reads at most 1 MiB of the answer. In browsers the responder must allow the page's origin
+ * (CORS).
  */
 export async function ocspFetch(url, request, { signal } = {}) {
   const response = await fetch(url, {
@@ -95,12 +121,57 @@ export async function ocspFetch(url, request, { signal } = {}) {
     redirect: 'error',
   });
   if (response.status !== 200) {
-    throw new Error(`HTTP status ${response.status}`);
+    response.body?.cancel().catch(() => {});
+    throw new BadOcspAnswer(`HTTP status ${response.status}`);
   }
-  return new Uint8Array(await response.arrayBuffer());
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > MAX_OCSP_RESPONSE_BYTES) {
+    response.body?.cancel().catch(() => {});
+    throw new BadOcspAnswer(`the answer is ${declared} bytes, over the ${MAX_OCSP_RESPONSE_BYTES} byte cap`);
+  }
+  return readCapped(response.body, MAX_OCSP_RESPONSE_BYTES);
+}
+
+/** Reads a body chunk by chunk, giving up as soon as it grows over `limit` bytes. */
+async function readCapped(body, limit) {
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > limit) {
+      reader.cancel().catch(() => {});
+      throw new BadOcspAnswer(`the answer is over the ${limit} byte cap`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Hands a failed exchange to the validation: `kind` is 'timeout' (WEBEID_OCSP_TIMEOUT),
+ * 'unreachable' (the callback threw) or 'bad-answer' (the callback returned no bytes, or
+ * ocspFetch got a non-200 or oversized answer); both of the last end in
+ * WEBEID_OCSP_UNAVAILABLE with `reason`.
+ */
+function answerFailure(session, url, request, kind, reason) {
+  if (kind === 'bad-answer') {
+    session.answerBadAnswer(url, request, reason);
+  } else {
+    session.answerFailure(url, request, kind === 'timeout', reason);
+  }
+}
 
 /**
  * One OCSP exchange through the caller's callback. Its outcome goes back to the validation:
@@ -121,20 +192,36 @@ async function exchange(session, fetchOcsp, url, request, timeoutMs) {
     ]);
     if (answer === TIMED_OUT) {
       controller.abort();
-      session.answerFailure(url, request, true, `no answer within ${timeoutMs} ms`);
+      answerFailure(session, url, request, 'timeout', `no answer within ${timeoutMs} ms`);
       return;
     }
     const bytes = bytesOf(answer);
     if (bytes === null) {
-      session.answerFailure(url, request, false, 'bad answer: the OCSP callback did not return bytes');
+      answerFailure(session, url, request, 'bad-answer', 'the OCSP callback did not return bytes');
     } else {
       session.answer(url, request, bytes);
     }
   } catch (error) {
-    session.answerFailure(url, request, false, String(error?.message ?? error));
+    const kind = error instanceof BadOcspAnswer ? 'bad-answer' : 'unreachable';
+    answerFailure(session, url, request, kind, String(error?.message ?? error));
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** setTimeout's largest delay. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** options.ocspTimeoutMs: an integer number of milliseconds, 1 ms to about 24.8 days. */
+function ocspTimeout(value, g) {
+  if (value === undefined || value === null) return g.TokenValidation.ocspTimeoutMs();
+  if (!Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
+    throw new KnikError(
+      'OPTIONS_INVALID',
+      `validateWebEidToken: options.ocspTimeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`,
+    );
+  }
+  return value;
 }
 
 /**
@@ -151,7 +238,7 @@ async function exchange(session, fetchOcsp, url, request, timeoutMs) {
  */
 export async function validateWebEidToken(tokenJson, challengeNonce, options) {
   const g = ready();
-  if (options === null || typeof options !== 'object') {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new KnikError('OPTIONS_INVALID', 'validateWebEidToken: options { origin, trustedCertificateAuthorities } are required');
   }
   if (typeof tokenJson !== 'string' || typeof challengeNonce !== 'string' || typeof options.origin !== 'string') {
@@ -165,8 +252,11 @@ export async function validateWebEidToken(tokenJson, challengeNonce, options) {
     if (ocsp === null || typeof ocsp.fetch !== 'function') {
       throw new KnikError('OPTIONS_INVALID', 'validateWebEidToken: options.ocsp must be false or { fetch(url, request) }');
     }
-    fetchOcsp = ocsp.fetch;
+    // Called as a method, so a callback object's `this` is itself.
+    const callback = ocsp.fetch;
+    fetchOcsp = (url, request, init) => callback.call(ocsp, url, request, init);
   }
+  const timeoutMs = ocspTimeout(options.ocspTimeoutMs, g);
   const session = call(
     () =>
       new g.TokenValidation(
@@ -177,9 +267,10 @@ export async function validateWebEidToken(tokenJson, challengeNonce, options) {
         options.allowHttpLocalhost === true,
         fetchOcsp !== null,
         options.validationTime,
+        // What a WEBEID_OCSP_TIMEOUT says the wait was.
+        timeoutMs,
       ),
   );
-  const timeoutMs = options.ocspTimeoutMs ?? g.TokenValidation.ocspTimeoutMs();
   try {
     // Rust bounds the passes (OCSP_PASSES_EXCEEDED), so this loop ends.
     for (;;) {

@@ -71,19 +71,32 @@ pub fn validation_time(value: &JsValue) -> Result<OffsetDateTime, Failure> {
     if value.is_undefined() || value.is_null() {
         return time_from_millis(js_sys::Date::now(), OPTION);
     }
-    if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-        return time_from_millis(date.get_time(), OPTION);
+    let time = if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+        time_from_millis(date.get_time(), OPTION)?
+    } else if let Some(millis) = value.as_f64() {
+        time_from_millis(millis, OPTION)?
+    } else if let Some(text) = value.as_string() {
+        time_from_rfc3339(&text, OPTION)?
+    } else {
+        return Err(Failure::option(
+            OPTION,
+            "expected a Date, an RFC 3339 string or milliseconds since 1970",
+        ));
+    };
+    in_range(time, OPTION)
+}
+
+/// Validation times are years 1 to 9998: the report writes times in RFC 3339 (four-digit
+/// years), and the checks add clock skews and grace periods to them.
+pub fn in_range(time: OffsetDateTime, option: &str) -> Result<OffsetDateTime, Failure> {
+    if (1..=9998).contains(&time.year()) {
+        Ok(time)
+    } else {
+        Err(Failure::option(
+            option,
+            format!("year {} is outside 1..9998", time.year()),
+        ))
     }
-    if let Some(millis) = value.as_f64() {
-        return time_from_millis(millis, OPTION);
-    }
-    if let Some(text) = value.as_string() {
-        return time_from_rfc3339(&text, OPTION);
-    }
-    Err(Failure::option(
-        OPTION,
-        "expected a Date, an RFC 3339 string or milliseconds since 1970",
-    ))
 }
 
 /// Milliseconds since 1970 (JavaScript's time value) as a UTC time.
@@ -91,8 +104,9 @@ pub fn time_from_millis(millis: f64, option: &str) -> Result<OffsetDateTime, Fai
     if !millis.is_finite() {
         return Err(Failure::option(option, "not a valid date"));
     }
-    // JavaScript dates span ±8.64e15 ms, well inside i128 nanoseconds.
-    let nanos = (millis * 1_000_000.0).round() as i128;
+    // JavaScript dates span ±8.64e15 ms, well inside i128 nanoseconds. Whole milliseconds
+    // times 10^6 in integers: a Date is exact, without f64 noise in the nanoseconds.
+    let nanos = (millis.round() as i128) * 1_000_000;
     OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|e| Failure::option(option, e))
 }
 
@@ -148,5 +162,16 @@ mod tests {
             time_from_millis(f64::NAN, "t").expect_err("NaN").code,
             codes::OPTIONS_INVALID
         );
+        let exact = time_from_millis(1_772_366_400_123.0, "t").expect("millis");
+        assert_eq!(exact.nanosecond(), 123_000_000, "no floating-point noise");
+        for year in ["0000-06-01T00:00:00Z", "9999-12-31T23:59:59Z"] {
+            let t = time_from_rfc3339(year, "t").expect("parses");
+            assert_eq!(
+                in_range(t, "t").expect_err(year).code,
+                codes::OPTIONS_INVALID
+            );
+        }
+        let t = time_from_rfc3339("9998-12-31T23:59:59Z", "t").expect("parses");
+        assert!(in_range(t, "t").is_ok());
     }
 }

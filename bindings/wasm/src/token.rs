@@ -3,6 +3,7 @@
 //! [`crate::replay`] for why and how).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use knik_webeid::validator::{
     AuthTokenValidator, DEFAULT_OCSP_REQUEST_TIMEOUT, OcspTransportError, ValidatedUser,
@@ -34,6 +35,8 @@ pub struct TokenSettings {
     pub ocsp: bool,
     /// The validation time, fixed for all passes.
     pub at: OffsetDateTime,
+    /// How long the JavaScript side waits for one OCSP answer (what a timeout reports).
+    pub ocsp_timeout: Duration,
 }
 
 /// What one pass ends with.
@@ -75,7 +78,8 @@ impl Session {
             .site_origin(settings.origin)
             .trusted_certificate_authorities(trust)
             .clock(Arc::new(move || at))
-            .nonce_generator(nonces.clone());
+            .nonce_generator(nonces.clone())
+            .ocsp_request_timeout(settings.ocsp_timeout);
         if settings.allow_http_localhost {
             builder = builder.allow_http_localhost_origin();
         }
@@ -237,6 +241,8 @@ impl TokenValidation {
     /// `undefined` for now (fixed for the whole validation). Throws a `KnikError`
     /// (`WEBEID_VALIDATOR_CONFIG`, `CERT_PEM_INVALID`, `OPTIONS_INVALID`, …) for bad options.
     #[wasm_bindgen(constructor)]
+    // Called only by js/common.js, positionally: a wasm-bindgen constructor takes plain values.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         token_json: String,
         challenge_nonce: String,
@@ -245,6 +251,7 @@ impl TokenValidation {
         allow_http_localhost: bool,
         ocsp: bool,
         validation_time_value: JsValue,
+        ocsp_timeout_ms: u32,
     ) -> Result<TokenValidation, JsValue> {
         let build = || -> Result<TokenValidation, Failure> {
             let settings = TokenSettings {
@@ -256,6 +263,7 @@ impl TokenValidation {
                 allow_http_localhost,
                 ocsp,
                 at: validation_time(&validation_time_value)?,
+                ocsp_timeout: Duration::from_millis(u64::from(ocsp_timeout_ms.max(1))),
             };
             let session =
                 Session::new(token_json, challenge_nonce, settings, ReplayedNonces::new())?;
@@ -315,6 +323,15 @@ impl TokenValidation {
         self.session.answer(Exchange { url, request }, Err(error));
     }
 
+    /// The responder answered, but not with an OCSP response body (a status other than 200,
+    /// a wrong content type, no bytes from the callback, a body over the size limit):
+    /// `WEBEID_OCSP_UNAVAILABLE` with `reason`, as the Rust transports report it.
+    #[wasm_bindgen(js_name = answerBadAnswer)]
+    pub fn answer_bad_answer(&mut self, url: String, request: Vec<u8>, reason: String) {
+        let error = OcspTransportError::BadAnswer { reason };
+        self.session.answer(Exchange { url, request }, Err(error));
+    }
+
     /// How long the wrapper gives one OCSP exchange, in milliseconds (the validator's default
     /// request timeout, as in Rust).
     #[wasm_bindgen(js_name = ocspTimeoutMs)]
@@ -351,6 +368,7 @@ mod tests {
             allow_http_localhost: false,
             ocsp,
             at: OffsetDateTime::from_unix_timestamp(1_772_366_400).expect("a time"),
+            ocsp_timeout: DEFAULT_OCSP_REQUEST_TIMEOUT,
         };
         Session::new(
             unsigned_citizen_token(),
@@ -392,6 +410,12 @@ mod tests {
                 }),
                 "WEBEID_OCSP_UNAVAILABLE",
             ),
+            (
+                Err(OcspTransportError::BadAnswer {
+                    reason: "HTTP 500".into(),
+                }),
+                "WEBEID_OCSP_UNAVAILABLE",
+            ),
             (Err(OcspTransportError::Timeout), "WEBEID_OCSP_TIMEOUT"),
             (Ok(b"not OCSP".to_vec()), "WEBEID_OCSP_RESPONSE_MALFORMED"),
         ];
@@ -428,6 +452,7 @@ mod tests {
             allow_http_localhost: false,
             ocsp: false,
             at: OffsetDateTime::UNIX_EPOCH,
+            ocsp_timeout: DEFAULT_OCSP_REQUEST_TIMEOUT,
         };
         let fail = |s| {
             Session::new(String::new(), NONCE.into(), s, ReplayedNonces::new())

@@ -1,7 +1,8 @@
 // The browser entry of @knik/wasm in headless Chromium (playwright-core from
 // web-extension/e2e), served by a small HTTP server on 127.0.0.1 from bindings/wasm/.
 //
-// What it proves: before `init()` every call throws KnikError NOT_INITIALIZED; after it, a
+// What it proves: before `init()` every call throws KnikError NOT_INITIALIZED, also after an
+// `init()` that failed (a missing .wasm), and a second `init()` then loads it; after it, a
 // container signed by knik gets in the browser exactly the CLI's verdict, level and finding
 // codes (B-LT with the loopback services, else B-B), a tampered copy DATA_DIGEST_MISMATCH as
 // in Rust; a Web eID token validates with `ocsp: false` and one for another origin fails with
@@ -145,6 +146,21 @@ test('in Chromium: init, containers as in Rust, Web eID tokens', async (t) => {
     }
   });
   assert.equal(before, 'true NOT_INITIALIZED');
+  // A failed load is not remembered: the next init() loads for real.
+  const failed = await inPage(async (knik) => {
+    try {
+      await knik.init('/pkg/missing.wasm');
+      return 'loaded';
+    } catch {
+      try {
+        knik.version();
+        return 'rejected, yet usable';
+      } catch (e) {
+        return `rejected, ${e.code}`;
+      }
+    }
+  });
+  assert.equal(failed, 'rejected, NOT_INITIALIZED');
   assert.match(await inPage(async (knik) => { await knik.init(); return knik.version(); }), /^\d+\.\d+\.\d+$/);
 
   const services = process.env.KNIK_SKIP_SERVICES !== '1' && listening(8881) && listening(8889);

@@ -5,7 +5,8 @@
 // report is the CLI's report (all of it but the file name and the validation time); tampered
 // copies — a data file's bytes, the signed properties, the signature value — and inputs that
 // are not a container (not a ZIP, truncated) get exactly the CLI's verdict and finding codes;
-// bad options throw a KnikError with a stable code, while a bad container never throws.
+// bad options (also an options argument that is not an object) throw a KnikError with a stable
+// code, while a bad container never throws.
 //
 // Signing needs the TSA (:8889) and the citizen OCSP responder (:8881): without them the
 // tests that need the signed container print "SKIPPED" (KNIK_REQUIRE_SERVICES=1 makes them
@@ -185,6 +186,21 @@ describe('options', () => {
     assert.throws(() => verifyContainer(new Uint8Array(1), { trustAnchors: [42] }), invalid);
     assert.throws(() => verifyContainer(new Uint8Array(1), { validationTime: 'yesterday' }), invalid);
     assert.throws(() => verifyContainer(new Uint8Array(1), { validationTime: new Date(NaN) }), invalid);
+  });
+
+  test('options that are not an object are refused, not ignored: OPTIONS_INVALID', () => {
+    const junk = new Uint8Array(1);
+    for (const notAnObject of ['root.pem', 42, true, [pkiText('root.pem')], () => ({})]) {
+      assert.throws(
+        () => verifyContainer(junk, notAnObject),
+        (e) => e instanceof KnikError && e.code === 'OPTIONS_INVALID' && /options must be an object/.test(e.message),
+        `options: ${typeof notAnObject}`,
+      );
+    }
+    // No options at all is fine: undefined or null.
+    for (const none of [undefined, null]) {
+      assert.equal(verifyContainer(junk, none).verdict, 'invalid');
+    }
   });
 
   test('DER and PEM anchors are the same anchor', (t) => {
