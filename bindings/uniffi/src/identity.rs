@@ -41,27 +41,8 @@ pub(crate) fn identity_of(certificate: &Certificate) -> Result<Identity, KnikErr
 
 /// "PETROSYAN ANI, citizen ID card": whose card, as a PIN dialog names it.
 pub(crate) fn holder_label(certificate: &Certificate) -> String {
-    match knik_pki::Identity::from_certificate(certificate, &PolicyMap::default()) {
-        Ok(id) => {
-            let name = [id.surname.as_deref(), id.given_name.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-            let kind = match id.document_kind.as_str() {
-                "citizen-id-card" => "citizen ID card",
-                "residence-card" => "residence card",
-                "mobile-id" => "mobile ID",
-                _ => "eID card",
-            };
-            if name.is_empty() {
-                kind.to_owned()
-            } else {
-                format!("{name}, {kind}")
-            }
-        }
-        Err(_) => "eID card".to_owned(),
-    }
+    knik_pki::Identity::from_certificate(certificate, &PolicyMap::default())
+        .map_or_else(|_| "eID card".to_owned(), |id| id.holder_label())
 }
 
 /// The identity a certificate (DER or PEM) names.

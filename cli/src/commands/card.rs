@@ -203,11 +203,8 @@ fn info(global: &Global, config: &Config, out: Output) -> Result<(), CliError> {
 
 fn kind_label(kind: knik_pki::DocumentKind) -> &'static str {
     match kind {
-        knik_pki::DocumentKind::CitizenIdCard => "citizen ID card",
-        knik_pki::DocumentKind::ResidenceCard => "residence card",
-        knik_pki::DocumentKind::MobileId => "mobile ID",
-        knik_pki::DocumentKind::ForeignEid => "foreign eID card",
-        _ => "unknown document",
+        knik_pki::DocumentKind::Unknown => "unknown document",
+        known => known.label(),
     }
 }
 

@@ -194,6 +194,24 @@ fn split_common_name(cn: &str) -> Option<CommonNameParts<'_>> {
 }
 
 impl Identity {
+    /// Whose document, as the holder recognises it in a PIN dialog: "PETROSYAN ANI, citizen ID
+    /// card" (surname and given names, else the common name, else the personal number).
+    pub fn holder_label(&self) -> String {
+        let name = [self.surname.as_deref(), self.given_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let name = if name.is_empty() {
+            self.common_name
+                .clone()
+                .unwrap_or_else(|| self.personal_number.clone())
+        } else {
+            name
+        };
+        format!("{name}, {}", self.document_kind.label())
+    }
+
     /// Reads the identity of the certificate's subject.
     ///
     /// * Personal number: the subject `serialNumber` as an ETSI semantics identifier

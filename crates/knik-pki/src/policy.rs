@@ -37,6 +37,18 @@ impl DocumentKind {
             DocumentKind::Unknown => "unknown",
         }
     }
+
+    /// What the holder calls it: "citizen ID card", "residence card", "mobile ID",
+    /// "foreign eID card", or "eID" when nothing says.
+    pub fn label(self) -> &'static str {
+        match self {
+            DocumentKind::CitizenIdCard => "citizen ID card",
+            DocumentKind::ResidenceCard => "residence card",
+            DocumentKind::MobileId => "mobile ID",
+            DocumentKind::ForeignEid => "foreign eID card",
+            DocumentKind::Unknown => "eID",
+        }
+    }
 }
 
 impl fmt::Display for DocumentKind {

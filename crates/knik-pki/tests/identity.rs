@@ -173,3 +173,21 @@ fn ca_certificates_have_no_identity() {
         "{err:?}"
     );
 }
+
+#[test]
+fn holder_labels_name_the_person_and_the_document_as_pin_dialogs_show_them() {
+    let label = |path: &str| {
+        Identity::from_certificate(&cert(path), &PolicyMap::default())
+            .expect("identity")
+            .holder_label()
+    };
+    assert_eq!(
+        label("holders/citizen/auth.pem"),
+        "PETROSYAN ANI, citizen ID card"
+    );
+    assert_eq!(
+        label("holders/resident/sign.pem"),
+        "MÜLLER JONAS, residence card"
+    );
+    assert_eq!(label("holders/mobile/auth.pem"), "PETROSYAN ANI, mobile ID");
+}

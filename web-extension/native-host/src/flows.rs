@@ -17,7 +17,7 @@ use knik_card::profile::Profile;
 use knik_card::token::{
     HashAlgorithm as CardHash, KeyRole, SignatureAlgorithm as CardScheme, Token,
 };
-use knik_pki::{Certificate, DocumentKind, HashAlgorithm, Identity, PolicyMap, PublicKey};
+use knik_pki::{Certificate, HashAlgorithm, Identity, PolicyMap, PublicKey};
 use knik_webeid::algorithm::{CryptoAlgorithm, HashFunction, PaddingScheme, SignatureAlgorithm};
 use knik_webeid::native_messaging::{
     AuthenticateArguments, GetSigningCertificateArguments, SignArguments, SignResponse,
@@ -267,33 +267,11 @@ fn pki_hash(hash: CardHash) -> HashAlgorithm {
 /// "PETROSYAN ANI, citizen ID card": whose card, as the holder knows it.
 pub fn holder(certificate: &Certificate) -> String {
     match Identity::from_certificate(certificate, &PolicyMap::default()) {
-        Ok(id) => {
-            let name = [id.surname.as_deref(), id.given_name.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-            let name = if name.is_empty() {
-                id.common_name.unwrap_or(id.personal_number)
-            } else {
-                name
-            };
-            format!("{name}, {}", document(id.document_kind))
-        }
+        Ok(id) => id.holder_label(),
         Err(_) => certificate
             .subject()
             .common_name()
             .map_or_else(|| "the ID card in the reader".to_owned(), str::to_owned),
-    }
-}
-
-fn document(kind: DocumentKind) -> &'static str {
-    match kind {
-        DocumentKind::CitizenIdCard => "citizen ID card",
-        DocumentKind::ResidenceCard => "residence card",
-        DocumentKind::MobileId => "mobile ID",
-        DocumentKind::ForeignEid => "foreign eID card",
-        _ => "ID card",
     }
 }
 
