@@ -234,6 +234,11 @@ pub struct VerifyArgs {
     /// (repeatable; default: `[pki] chain` in the configuration).
     #[arg(long = "chain", value_name = "FILE|DIR")]
     pub intermediates: Vec<PathBuf>,
+    /// Judge the signatures as of this time (RFC 3339, e.g. 2027-01-31T12:00:00Z) instead of
+    /// now: certificate validity and trust at that time; a signature time-stamped after it
+    /// cannot be judged (TIMESTAMP_AFTER_VALIDATION_TIME).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
 }
 
 /// `knik extract`

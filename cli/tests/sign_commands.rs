@@ -233,6 +233,71 @@ fn tampered_container_is_invalid_with_exit_9_and_a_code() {
 }
 
 #[test]
+fn verify_at_a_time_before_the_time_stamp_is_indeterminate() {
+    if !services() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = inputs(dir.path());
+    let out = dir.path().join("signed.asice");
+    let o = knik(
+        &[
+            "sign",
+            s(&a),
+            "-o",
+            s(&out),
+            "--level",
+            "T",
+            "--key",
+            &holder("legacy", "sign.key"),
+            "--cert",
+            &holder("legacy", "sign.pem"),
+            "--tsa",
+            TSA,
+            "--quiet",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "sign: {}", stderr(&o));
+    let verify_at = |at: &str| {
+        let o = knik(
+            &[
+                "verify",
+                "--json",
+                "--trust",
+                &pki("root.pem"),
+                "--at",
+                at,
+                s(&out),
+            ],
+            &[],
+        );
+        let v = json(&o);
+        (o.status.code(), v)
+    };
+    let (code, v) = verify_at("2020-01-01T00:00:00Z");
+    assert_eq!(code, Some(10), "{v}");
+    assert_eq!(v["validation_time"], "2020-01-01T00:00:00Z");
+    assert!(
+        codes(&v)
+            .iter()
+            .any(|c| c == "TIMESTAMP_AFTER_VALIDATION_TIME"),
+        "{v}"
+    );
+    let (_, v) = verify_at("2070-01-01T00:00:00Z");
+    assert!(
+        !codes(&v)
+            .iter()
+            .any(|c| c == "TIMESTAMP_AFTER_VALIDATION_TIME"),
+        "{v}"
+    );
+    // A time that is not RFC 3339 is a usage error (exit 2), not a verdict.
+    let o = knik(&["verify", "--at", "yesterday", s(&out)], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--at"), "{}", stderr(&o));
+}
+
+#[test]
 fn missing_service_is_a_clear_error_and_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let (a, _) = inputs(dir.path());

@@ -6,6 +6,8 @@ use knik::Verdict;
 use knik::report::{Finding, Report, Severity, SignatureReport};
 use knik::verify::{VerifyOptions, verify_file};
 use serde_json::json;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use crate::args::{ExtractArgs, VerifyArgs};
 use crate::commands::{card, trust};
@@ -19,7 +21,7 @@ pub fn run_verify(args: &VerifyArgs, config: &Config, out: Output) -> Result<(),
         trust: trust::store(&args.trust, config)?,
         chain: trust::intermediates(&args.intermediates, config)?,
         policies: card::policies(config)?,
-        at: None,
+        at: args.at.as_deref().map(validation_time).transpose()?,
     };
     let report = verify_file(&args.file, &options)?;
     let value = serde_json::to_value(&report).unwrap_or_default();
@@ -27,6 +29,21 @@ pub fn run_verify(args: &VerifyArgs, config: &Config, out: Output) -> Result<(),
     match report.verdict {
         Verdict::Valid => Ok(()),
         v => Err(CliError::Verdict(v)),
+    }
+}
+
+/// `--at`: an RFC 3339 time, years 1 to 9998 (the report writes four-digit years).
+fn validation_time(text: &str) -> Result<OffsetDateTime, CliError> {
+    let usage = |why: String| CliError::Usage(format!("--at {text:?}: {why}"));
+    let t = OffsetDateTime::parse(text, &Rfc3339).map_err(|e| {
+        usage(format!(
+            "not an RFC 3339 time such as 2027-01-31T12:00:00Z ({e})"
+        ))
+    })?;
+    if (1..=9998).contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(usage("the year must be between 1 and 9998".to_owned()))
     }
 }
 
