@@ -35,6 +35,13 @@ step "cargo test (workspace, all features)"
 # The tests that talk to pcscd serialise themselves on /tmp/knik-pcsc.lock.
 KNIK_REQUIRE_SERVICES=1 cargo test --workspace --all-features --locked --no-fail-fast
 
+step "cargo build (workspace, all features: the binaries the scripts below run)"
+# The same feature resolution as cargo test, so this reuses its artifacts; the scripts below
+# then skip their own per-package builds, which would resolve features differently and
+# compile much of the workspace again.
+cargo build --workspace --all-features --locked
+export KNIK_WORKSPACE_BUILT=1
+
 step "mobile bindings: generated Python, Kotlin and Swift (uniffi)"
 KNIK_REQUIRE_SERVICES=1 bindings/uniffi/test.sh
 

@@ -25,7 +25,11 @@ fi
 OUT=$(realpath -m "${1:-$ROOT/target/uniffi}")
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 
-cargo build --locked -q -p knik-uniffi "${CARGO_PROFILE[@]}"
+# KNIK_WORKSPACE_BUILT=1: scripts/test.sh has built the workspace (debug, all features) already;
+# building one package would resolve other features and compile much of it again.
+if [ "${KNIK_WORKSPACE_BUILT:-}" != 1 ] || [ "$PROFILE" != debug ]; then
+  cargo build --locked -q -p knik-uniffi "${CARGO_PROFILE[@]}"
+fi
 LIB="$TARGET_DIR/$PROFILE/libknik_uniffi.so"
 
 # Only the folders this script owns are replaced: OUT may be a folder of the app's.

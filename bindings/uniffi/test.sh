@@ -31,7 +31,7 @@ missing() { # what
 
 echo "==> uniffi: build the library, generate Kotlin / Swift / Python"
 bindings/uniffi/build.sh "$OUT"
-cargo build --locked -q -p knik-card-sim -p knik-cli -p knik-mobile-id-sim
+[ "${KNIK_WORKSPACE_BUILT:-}" = 1 ] || cargo build --locked -q -p knik-card-sim -p knik-cli -p knik-mobile-id-sim
 
 echo "==> uniffi: Python tests through the generated bindings"
 PYTHONPATH="$OUT/python" python3 -m unittest discover -s bindings/uniffi/tests/python -t bindings/uniffi/tests/python -v

@@ -10,7 +10,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 cd "$ROOT"
 
 "$HERE/build.sh"
-cargo build --locked -q -p knik-cli
+[ "${KNIK_WORKSPACE_BUILT:-}" = 1 ] || cargo build --locked -q -p knik-cli
 # The browser test drives Chromium with web-extension/e2e's playwright-core.
 E2E="$ROOT/web-extension/e2e"
 if [ -x "${CHROMIUM:-/usr/bin/chromium}" ] && [ ! -d "$E2E/node_modules/playwright-core" ]; then

@@ -31,7 +31,9 @@ echo "==> npm ci (playwright-core)"
 npm ci --prefer-offline --no-audit --no-fund --loglevel=error
 
 echo "==> cargo build (native host, virtual card, demo service, CLI)"
-(cd "$ROOT" && cargo build --locked -q -p knik-native-host -p knik-card-sim -p knik-demo-service -p knik-cli)
+# KNIK_WORKSPACE_BUILT=1: scripts/test.sh built the whole workspace already (same features).
+[ "${KNIK_WORKSPACE_BUILT:-}" = 1 ] ||
+  (cd "$ROOT" && cargo build --locked -q -p knik-native-host -p knik-card-sim -p knik-demo-service -p knik-cli)
 
 echo "==> browser end to end (node --test)"
 mkdir -p "$ROOT/target/e2e"
