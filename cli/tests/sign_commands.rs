@@ -183,14 +183,10 @@ fn software_key_sign_verify_extract_extend() {
     }
 }
 
-#[test]
-fn tampered_container_is_invalid_with_exit_9_and_a_code() {
-    if !services() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let (a, _) = inputs(dir.path());
-    let out = dir.path().join("signed.asice");
+/// Signs the first test input at B-T with the legacy RSA key into DIR/signed.asice.
+fn sign_b_t(dir: &Path) -> PathBuf {
+    let (a, _) = inputs(dir);
+    let out = dir.join("signed.asice");
     let o = knik(
         &[
             "sign",
@@ -210,6 +206,16 @@ fn tampered_container_is_invalid_with_exit_9_and_a_code() {
         &[],
     );
     assert!(o.status.success(), "sign: {}", stderr(&o));
+    out
+}
+
+#[test]
+fn tampered_container_is_invalid_with_exit_9_and_a_code() {
+    if !services() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = sign_b_t(dir.path());
     let bad = dir.path().join("tampered.asice");
     let t = std::process::Command::new("python3")
         .arg(repo().join("scripts/oracles/tamper.py"))
@@ -238,27 +244,7 @@ fn verify_at_a_time_before_the_time_stamp_is_indeterminate() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (a, _) = inputs(dir.path());
-    let out = dir.path().join("signed.asice");
-    let o = knik(
-        &[
-            "sign",
-            s(&a),
-            "-o",
-            s(&out),
-            "--level",
-            "T",
-            "--key",
-            &holder("legacy", "sign.key"),
-            "--cert",
-            &holder("legacy", "sign.pem"),
-            "--tsa",
-            TSA,
-            "--quiet",
-        ],
-        &[],
-    );
-    assert!(o.status.success(), "sign: {}", stderr(&o));
+    let out = sign_b_t(dir.path());
     let verify_at = |at: &str| {
         let o = knik(
             &[
